@@ -1,0 +1,5 @@
+import sys
+
+from stafett.cli.app import main
+
+sys.exit(main())

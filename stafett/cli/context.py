@@ -1,0 +1,78 @@
+"""What every command gets: the chosen store, the caller's key, output settings.
+
+The environment is read once here and injected, so tests need no monkeypatching
+and the core never looks at os.environ.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import typer
+
+from stafett.crypto import Identity
+from stafett.errors import NoAccess, UsageError
+from stafett.keys import default_identity_path, load_identity
+from stafett.store import Store
+
+
+@dataclass
+class Env:
+    store_path: Path | None
+    identity_path: Path | None
+    json: bool
+    lang: str
+    debug: bool
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    _identity: Identity | None = None
+
+    @property
+    def key_path(self) -> Path:
+        return self.identity_path or default_identity_path()
+
+    def passphrase(self) -> str:
+        value = self.environ.get("STAFETT_PASSPHRASE")
+        if value is not None:
+            return value
+        if not sys.stdin.isatty():
+            raise NoAccess("no_tty_passphrase")
+        return getpass.getpass("Passordfrase: " if self.lang == "nb" else "Passphrase: ")
+
+    def identity(self) -> Identity:
+        """Unlock the key once per process; a wrapped key costs seconds of scrypt."""
+        if self._identity is None:
+            self._identity = load_identity(self.key_path, self.passphrase)
+        return self._identity
+
+    def store(self) -> Store:
+        return Store.open(self.store_path or Path.cwd(), identity=self.identity)
+
+    def out(self, text: str) -> None:
+        typer.echo(text)
+
+    def warn(self, text: str) -> None:
+        typer.echo(text, err=True)
+
+
+def env_of(ctx: typer.Context) -> Env:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, Env):
+        raise UsageError("empty_field", field="context")
+    return obj
+
+
+def option_text(value: str | None, field_name: str) -> str | None:
+    """`@FILE` reads text from a file, as curl and gh do; anything else is the text."""
+    if value is None or not value.startswith("@"):
+        return value
+    path = Path(value[1:]).expanduser()
+    try:
+        return path.read_text("utf-8")
+    except OSError:
+        raise UsageError("bad_minutes_file", file=path.name) from None
+

@@ -1,0 +1,66 @@
+"""`stafett key`: make and show your own key."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stafett.cli.context import env_of
+from stafett.cli.render import L, emit
+from stafett.errors import NoAccess, UsageError
+from stafett.keys import new_key, show_card
+from stafett.people import card_text
+
+key_app = typer.Typer(help="Din nøkkel: lag den og vis det offentlige kortet.", no_args_is_help=True)
+
+
+@key_app.command("new")
+def new(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option("--name", help="Fullt navn.")],
+    role: Annotated[str, typer.Option("--role", help="Stilling, f.eks. helsesykepleier.")],
+    service: Annotated[str | None, typer.Option("--service", help="Tjeneste.")] = None,
+    no_passphrase: Annotated[
+        bool, typer.Option("--no-passphrase", help="Bare for skript og tester: nøkkel uten passordfrase.")
+    ] = False,
+) -> None:
+    """Lag en ny nøkkel (make a new key), beskyttet med passordfrase."""
+    env = env_of(ctx)
+    if no_passphrase:
+        env.warn(L("no_passphrase_warning", env.lang))
+    passphrase = None if no_passphrase else _new_passphrase(env.environ.get("STAFETT_PASSPHRASE"),
+                                                           env.lang)
+    card = new_key(env.key_path, name=name, title=role, service=service, passphrase=passphrase)
+    emit(env, card, L("key_created", env.lang, file=str(env.key_path)) + "\n" + card_text(card))
+
+
+@key_app.command("show")
+def show(
+    ctx: typer.Context,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Skriv kortet til fil.")] = None,
+) -> None:
+    """Vis ditt offentlige kort (show your public card) til å gi til andre."""
+    env = env_of(ctx)
+    card = show_card(env.key_path, None)
+    if output is not None:
+        output.write_text(card_text(card), encoding="utf-8")
+    emit(env, card, card_text(card).rstrip("\n"))
+
+
+def _new_passphrase(from_env: str | None, lang: str) -> str:
+    if from_env is not None:
+        return from_env
+    if not sys.stdin.isatty():
+        raise NoAccess("no_tty_passphrase")
+    first = getpass.getpass(L("passphrase_new", lang))
+    if getpass.getpass(L("passphrase_again", lang)) != first:
+        raise UsageError("passphrase_mismatch")
+    return first
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(key_app, name="key")

@@ -1,0 +1,49 @@
+"""`stafett people`: the directory of professionals' public cards."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stafett.cli.context import env_of
+from stafett.cli.render import L, emit, table
+from stafett.people import make_card, read_card
+
+people_app = typer.Typer(help="Personregisteret: fagpersoners offentlige kort.", no_args_is_help=True)
+
+
+@people_app.command("add")
+def add(
+    ctx: typer.Context,
+    card_file: Annotated[Path | None, typer.Argument(help="Et kort fra «stafett key show».")] = None,
+    handle: Annotated[str | None, typer.Option("--handle", help="Kort navn, f.eks. kari.")] = None,
+    name: Annotated[str | None, typer.Option("--name")] = None,
+    role: Annotated[str | None, typer.Option("--role", help="Stilling.")] = None,
+    service: Annotated[str | None, typer.Option("--service")] = None,
+    recipient: Annotated[str | None, typer.Option("--recipient", help="age1...")] = None,
+) -> None:
+    """Legg til en fagperson (add a professional) fra et kort eller med opplysninger."""
+    env = env_of(ctx)
+    card = (
+        read_card(card_file)
+        if card_file is not None
+        else make_card(name=name or "", title=role or "", service=service, recipient=recipient or "")
+    )
+    added = env.store().add_person(card, handle)
+    emit(env, added, L("person_added", env.lang, handle=added.handle))
+
+
+@people_app.command("list")
+def list_people(ctx: typer.Context) -> None:
+    """Vis personregisteret (list the professionals)."""
+    env = env_of(ctx)
+    people = env.store().people()
+    rows = [[p.handle or "", p.name, p.title, p.service or ""] for p in people]
+    headers = [L(h, env.lang) for h in ("handle", "name", "title", "service")]
+    emit(env, people, table(headers, rows) if rows else L("nobody", env.lang))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(people_app, name="people")

@@ -1,0 +1,82 @@
+"""Turning core values into text: tables for people, JSON for scripts.
+
+Only the CLI renders. Labels come from the catalogue, so the same value reads in
+bokmål or English.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from stafett.cli.context import Env
+from stafett.documents import Document, Measure, Member, Record
+from stafett.i18n import text
+from stafett.ids import short
+from stafett.values import label
+
+WIDTH = 110
+
+
+def to_json_data(value: Any) -> Any:
+    if isinstance(value, Document):
+        return to_json_data(value.to_data())
+    if isinstance(value, Record):
+        return to_json_data(value.to_data())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_json_data(getattr(value, f.name)) for f in dataclasses.fields(value)
+                if not f.name.startswith("_")}
+    if isinstance(value, dict):
+        return {str(k): to_json_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json_data(v) for v in value]
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Exception):
+        return str(value)
+    return value
+
+
+def emit(env: Env, value: Any, human: str) -> None:
+    if env.json:
+        env.out(json.dumps(to_json_data(value), ensure_ascii=False, indent=2))
+    else:
+        env.out(human)
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    grid = Table(*headers, box=None, pad_edge=False, show_edge=False, header_style="bold")
+    for row in rows:
+        grid.add_row(*row)
+    buffer = io.StringIO()
+    Console(file=buffer, width=WIDTH, color_system=None, soft_wrap=True).print(grid)
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
+
+
+def d(value: date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+def member_line(m: Member, lang: str) -> str:
+    extra = ", ".join(x for x in (m.title, m.service) if x)
+    role = label("role", m.role, lang)
+    return f"{m.name} ({role}{', ' + extra if extra else ''})"
+
+
+def measure_rows(measures: Sequence[tuple[Measure, str, bool]], lang: str) -> list[list[str]]:
+    rows = []
+    for m, responsible, overdue in measures:
+        due = d(m.evaluate_by) + (" " + L("overdue", lang) if overdue else "")
+        rows.append([short(m.id), m.title, responsible, label("status", m.status, lang), due])
+    return rows
+
+
+def L(name: str, lang: str, /, **params: Any) -> str:
+    return text(f"ui.{name}", lang, **params)

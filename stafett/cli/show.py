@@ -1,0 +1,47 @@
+"""The text of `stafett show`: what a coordinator needs before a meeting."""
+
+from __future__ import annotations
+
+from stafett.cli.context import Env
+from stafett.cli.render import L, d, emit, measure_rows, member_line, table
+from stafett.ids import short
+from stafett.values import label
+from stafett.views import LogSummary
+
+
+def render_summary(env: Env, s: LogSummary) -> None:
+    lang = env.lang
+    p = s.profile
+    lines = [
+        f"{p.child.name} ({L('born', lang)} {d(p.child.born)}), {p.child.school}, "
+        f"{L('grade', lang).lower()} {p.child.grade}",
+        f"{L('log', lang)} {short(s.id)} · {label('status', p.status, lang)} · "
+        f"{L('level', lang)} {p.level}: {s.level_name}",
+        f"{L('coordinator', lang)}: {s.coordinator.name if s.coordinator else '?'}",
+        "",
+        L("members", lang) + ":",
+        *(f"  {member_line(m, lang)}" for m in s.members),
+        "",
+        L("active_measures", lang) + ":",
+    ]
+    rows = measure_rows([(v.measure, v.responsible, v.overdue) for v in s.measures], lang)
+    for view, row in zip(s.measures, rows, strict=True):
+        last = view.evaluations[-1] if view.evaluations else None
+        row.append(label("result", last.result, lang) + f" {d(last.date)}" if last else "")
+    headers = [L(h, lang) for h in ("id", "measure", "responsible", "status", "evaluate_by",
+                                    "last_evaluation")]
+    lines.append(_indent(table(headers, rows)) if rows else "  " + L("none", lang))
+    lines += ["", L("latest_meetings", lang) + ":"]
+    lines += [f"  {d(m.date)}: {', '.join(m.decisions) or m.minutes.splitlines()[0]}"
+              for m in s.meetings] or ["  " + L("none", lang)]
+    lines += ["", L("latest_voices", lang) + ":"]
+    lines += [f"  {d(v.date)} ({v.how}): «{v.words.strip()}»" for v in s.voices]
+    if not s.voices:
+        lines.append("  " + L("none", lang))
+    if s.unreadable:
+        lines += ["", L("unreadable_docs", lang, count=s.unreadable)]
+    emit(env, s, "\n".join(lines))
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())

@@ -1,0 +1,75 @@
+"""`stafett demo`: a fictional store built through the public API.
+
+Every person, school and event here is made up. The keys are written without a
+passphrase, so the demo is for trying things out only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from stafett.keys import new_key
+from stafett.store import Store
+from stafett.views import LogSummary, summarize
+
+MUNICIPALITY = "Fjordheim kommune (oppdiktet)"
+PEOPLE = {
+    "ingrid": ("Ingrid Sæther", "kontaktlærer", "Fjordheim barneskole"),
+    "maja": ("Maja Haugen", "helsesykepleier", "Fjordheim helsestasjon"),
+    "omar": ("Omar Farah", "rådgiver", "PPT Fjordheim"),
+}
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    store_path: Path
+    identity_path: Path
+    log_id: str
+    summary: LogSummary
+
+
+def build_demo(path: Path) -> DemoResult:
+    keys = path / "keys"
+    recovery = new_key(keys / "kommune-gjenoppretting.key", name=MUNICIPALITY,
+                       title="gjenopprettingsnøkkel", passphrase=None)
+    cards = {
+        handle: new_key(keys / f"{handle}.key", name=name, title=title, service=service,
+                        passphrase=None)
+        for handle, (name, title, service) in PEOPLE.items()
+    }
+    Store.init(path, municipality=MUNICIPALITY, recovery=recovery.recipient)
+    store = Store.open(path, identity=keys / "ingrid.key")
+    for handle, card in cards.items():
+        store.add_person(card, handle)
+    today = date.today()
+    log = store.open_log(
+        child_name="Liam Østby", born=date(today.year - 10, 5, 20),
+        school="Fjordheim barneskole", grade=4,
+        concern="Liam virker sliten om morgenen og har sluttet å spille fotball i friminuttene.",
+    )
+    log.add_member("maja")
+    log.add_member("omar")
+    log.add_member(handle="siri", name="Siri Østby", role="guardian", title="mor")
+    log.set_level(1, why="Foreldrene og skolen er enige om å prøve tiltak i klassen først.",
+                  when=today - timedelta(days=60))
+    reading = log.add_measure(
+        title="Lesestund med fast voksen", goal="Liam skal gruer seg mindre til lesing.",
+        responsible="ingrid", start=today - timedelta(days=55), evaluate_by=today - timedelta(days=5))
+    log.add_measure(
+        title="Samtaler på helsestasjonen", goal="Liam skal ha en voksen å snakke med om søvn.",
+        responsible="maja", start=today - timedelta(days=50), evaluate_by=today + timedelta(days=20))
+    log.add_voice("Jeg liker fotball, men ikke når de andre ler av meg.",
+                  how="i samtale med kontaktlærer", when=today - timedelta(days=40))
+    log.evaluate_measure(reading.id, result="delvis oppnådd", next="fortsette",
+                         child_said="Det er greit å lese høyt for Ingrid, ikke for hele klassen.",
+                         when=today - timedelta(days=20))
+    log.add_meeting(
+        when=today - timedelta(days=20), participants="ingrid,maja,siri,liam",
+        child_present="deler av møtet", child_minutes=15,
+        agenda=("Hvordan har det gått?", "Veien videre"),
+        minutes="Liam fortalte selv om lesestundene. Alle vil fortsette.",
+        decisions=("Lesestundene fortsetter", "Ny evaluering om fire uker"),
+    )
+    return DemoResult(path, keys / "ingrid.key", log.id, summarize(store.log(log.id)))

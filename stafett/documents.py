@@ -1,0 +1,287 @@
+"""Typed documents, one frozen dataclass per kind.
+
+Field order is schema order, so a dumped document reads the same every time. The
+conversion to and from plain data is generic over the type hints, so a new field
+is one line in a class and one in its schema.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any, ClassVar, TypeVar
+
+from stafett.errors import InvalidDocument
+
+FORMAT_VERSION = 1
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Record:
+    """Base of everything stored as a mapping: converts to and from plain data."""
+
+    def to_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if value is None or (value == () and f.default == ()):
+                continue
+            data[f.metadata.get("key", f.name)] = _dump_value(value)
+        return data
+
+    @classmethod
+    def from_data(cls: type[T], data: dict[str, Any]) -> T:
+        hints = _hints(cls)
+        names = _field_names(cls)
+        values = {names[k]: _load_value(hints[names[k]], v) for k, v in data.items() if k in names}
+        try:
+            return cls(**values)
+        except TypeError:
+            raise InvalidDocument("schema_bad_value", file="", field=cls.__name__) from None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Document(Record):
+    """Fields every document carries; `audience` None means all current members."""
+
+    KIND: ClassVar[str] = ""
+    id: str
+    created: datetime
+    created_by: str
+    audience: tuple[str, ...] | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.KIND
+
+    @property
+    def path(self) -> str:
+        return document_path(self.KIND, self.id)
+
+    def to_data(self) -> dict[str, Any]:
+        return {"kind": self.KIND, "version": FORMAT_VERSION, **super().to_data()}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Child(Record):
+    name: str
+    born: date
+    national_id: str | None = None
+    school: str
+    grade: int
+    language: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class LogProfile(Document):
+    KIND: ClassVar[str] = "log"
+    child: Child
+    status: str = "open"
+    level: int
+    coordinator: str
+    opened: date
+    closed: date | None = None
+    close_reason: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Member(Record):
+    id: str
+    handle: str
+    name: str
+    role: str
+    title: str | None = None
+    service: str | None = None
+    recipient: str | None = None
+    signing_key: str | None = None
+    since: date
+    until: date | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.until is None
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberList(Document):
+    KIND: ClassVar[str] = "members"
+    members: tuple[Member, ...]
+
+    @property
+    def current(self) -> tuple[Member, ...]:
+        return tuple(m for m in self.members if m.active)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Withdrawal(Record):
+    date: date
+    by: str
+    services: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Consent(Document):
+    KIND: ClassVar[str] = "consent"
+    given_by: tuple[str, ...]
+    child_heard: bool
+    child_said: str | None = None
+    services: tuple[str, ...]
+    purpose: str | None = None
+    valid_from: date
+    valid_until: date
+    reference: str | None = None
+    withdrawn: tuple[Withdrawal, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Concern(Document):
+    KIND: ClassVar[str] = "concern"
+    text: str
+    level_at_time: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Measure(Document):
+    KIND: ClassVar[str] = "measure"
+    title: str
+    goal: str
+    description: str | None = None
+    responsible: str
+    start: date
+    evaluate_by: date
+    status: str = "active"
+    catalogue_ref: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Evaluation(Document):
+    KIND: ClassVar[str] = "evaluation"
+    measure: str
+    date: date
+    result: str
+    text: str | None = None
+    child_said: str | None = None
+    next: str
+    evaluate_by: date | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Meeting(Document):
+    KIND: ClassVar[str] = "meeting"
+    date: date
+    participants: tuple[str, ...]
+    child_present: str
+    child_minutes: int | None = None
+    agenda: tuple[str, ...] = ()
+    minutes: str
+    decisions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Voice(Document):
+    KIND: ClassVar[str] = "voice"
+    date: date
+    words: str
+    how: str
+    child_reviewed: bool | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class LevelChange(Document):
+    KIND: ClassVar[str] = "level"
+    level: int
+    why: str
+    date: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class Handover(Document):
+    KIND: ClassVar[str] = "handover"
+    from_service: str
+    to: str
+    to_service: str
+    transition: str
+    starts: date
+    includes: tuple[str, ...]
+    continue_: str | None = dataclasses.field(default=None, metadata={"key": "continue"})
+    child_wants: str | None = None
+    child_reviewed: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class Note(Document):
+    KIND: ClassVar[str] = "note"
+    text: str
+
+
+DOCUMENT_CLASSES: dict[str, type[Document]] = {
+    cls.KIND: cls
+    for cls in (
+        LogProfile,
+        MemberList,
+        Consent,
+        Concern,
+        Measure,
+        Evaluation,
+        Meeting,
+        Voice,
+        LevelChange,
+        Handover,
+        Note,
+    )
+}
+ROOT_KINDS = ("log", "members")
+SUFFIX = ".yaml.age"
+
+
+def document_path(kind: str, doc_id: str) -> str:
+    """Where a document lives, relative to its log folder (always '/'-separated)."""
+    return f"{kind}{SUFFIX}" if kind in ROOT_KINDS else f"{kind}/{doc_id}{SUFFIX}"
+
+
+def from_data(data: dict[str, Any]) -> Document:
+    """Build the typed document of a validated mapping."""
+    return DOCUMENT_CLASSES[data["kind"]].from_data(data)
+
+
+@lru_cache(maxsize=64)
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+@lru_cache(maxsize=64)
+def _field_names(cls: type) -> dict[str, str]:
+    """Stored key -> field name; a key may differ where it is a Python keyword."""
+    return {f.metadata.get("key", f.name): f.name for f in dataclasses.fields(cls)}
+
+
+def _dump_value(value: Any) -> Any:
+    if isinstance(value, Record):
+        return value.to_data()
+    if isinstance(value, tuple):
+        return [_dump_value(v) for v in value]
+    return value
+
+
+def _load_value(hint: Any, value: Any) -> Any:
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        inner = [a for a in typing.get_args(hint) if a is not type(None)]
+        return None if value is None else _load_value(inner[0], value)
+    if origin is tuple:
+        (item, _ellipsis) = typing.get_args(hint)
+        return tuple(_load_value(item, v) for v in value)
+    if isinstance(hint, type) and issubclass(hint, Record):
+        return hint.from_data(value)
+    if hint is datetime and isinstance(value, str):
+        return datetime.fromisoformat(value)
+    if hint is date and isinstance(value, str):
+        return date.fromisoformat(value)
+    if hint is date and isinstance(value, datetime):
+        return value.date()
+    return value

@@ -1,0 +1,600 @@
+"""One child's log: read its documents, and apply a change as one commit."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stafett import crypto, history, ids, yamlio
+from stafett.documents import (
+    DOCUMENT_CLASSES,
+    ROOT_KINDS,
+    SUFFIX,
+    Child,
+    Concern,
+    Document,
+    Evaluation,
+    LevelChange,
+    LogProfile,
+    Measure,
+    Meeting,
+    Member,
+    MemberList,
+    Note,
+    Voice,
+    document_path,
+    from_data,
+)
+from stafett.errors import Conflict, InvalidDocument, NoAccess, NotFound, UsageError
+from stafett.fsutil import write_atomic, write_text_atomic
+from stafett.people import find_person
+from stafett.schema import validate
+from stafett.values import (
+    check_handle,
+    check_text,
+    handle_from_name,
+    parse_choice,
+    parse_date,
+    parse_list,
+)
+
+if TYPE_CHECKING:
+    from stafett.store import Store
+
+MARKER_FILE = "stafett.yaml"
+ATTRIBUTES = "*.age binary diff=stafett\n"
+LOCK_TIMEOUT = 30.0
+WRITER_ROLES = ("coordinator", "professional", "guardian", "child", "youth-helper")
+
+
+@dataclass
+class Change:
+    """What one commit will hold: new documents and re-encrypted ones."""
+
+    action: str
+    docs: list[Document] = field(default_factory=list)
+    reencrypt: list[tuple[str, bytes, tuple[str, ...] | None]] = field(default_factory=list)
+
+    def add(self, doc: Document) -> Document:
+        self.docs.append(doc)
+        return doc
+
+
+class Log:
+    """A log as the caller sees it. Holds decrypted state for one command only."""
+
+    def __init__(self, store: Store, log_id: str, path: Path | None = None) -> None:
+        self.store = store
+        self.id = log_id
+        self.path = path or store.root / "logs" / log_id
+        self.unreadable = 0
+        self._profile: LogProfile | None = None
+        self._members: MemberList | None = None
+
+    @property
+    def short_id(self) -> str:
+        return ids.short(self.id)
+
+    def read(self, rel: str) -> Document:
+        """Decrypt, parse, validate, and check that the file holds what its path says."""
+        file = self.path / rel
+        try:
+            data = file.read_bytes()
+        except OSError:
+            raise NotFound("file_missing", file=rel) from None
+        plain = crypto.decrypt(data, self.store.identity, rel)
+        return parse_document(plain, rel, self.id)
+
+    def profile(self) -> LogProfile:
+        if self._profile is None:
+            doc = self.read(document_path("log", self.id))
+            assert isinstance(doc, LogProfile)
+            self._profile = doc
+        return self._profile
+
+    @property
+    def child(self) -> Child:
+        return self.profile().child
+
+    def members(self) -> MemberList:
+        if self._members is None:
+            doc = self.read(document_path("members", self.id))
+            assert isinstance(doc, MemberList)
+            self._members = doc
+        return self._members
+
+    def member(self, ref: str, current: bool = True) -> Member:
+        """A member by handle or id; `current` rules out those who have left."""
+        wanted = ref.strip().lower()
+        pool = self.members().current if current else self.members().members
+        for m in pool:
+            if wanted in (m.handle, m.id):
+                return m
+        raise NotFound("unknown_member", handle=wanted)
+
+    def member_name(self, member_id: str) -> str:
+        return next((m.name for m in self.members().members if m.id == member_id), member_id)
+
+    def me(self) -> Member:
+        recipient = self.store.identity.recipient
+        for m in self.members().current:
+            if m.recipient == recipient:
+                return m
+        raise NoAccess("not_member")
+
+    def doc_ids(self, kind: str) -> list[str]:
+        folder = self.path / kind
+        if not folder.is_dir():
+            return []
+        return sorted(p.name.removesuffix(SUFFIX) for p in folder.glob(f"*{SUFFIX}"))
+
+    def documents(self, kind: str | None = None) -> Iterator[Document]:
+        """Readable documents, oldest first; those the caller may not read are counted."""
+        kinds = [kind] if kind else [k for k in DOCUMENT_CLASSES if k not in ROOT_KINDS]
+        self.unreadable = 0
+        docs = []
+        for k in kinds:
+            for doc_id in self.doc_ids(k):
+                try:
+                    docs.append(self.read(document_path(k, doc_id)))
+                except NoAccess:
+                    self.unreadable += 1
+        yield from sorted(docs, key=lambda d: d.created)
+
+    def document(self, kind: str, ref: str) -> Document:
+        doc_id = ids.resolve(ref, self.doc_ids(kind), kind)
+        return self.read(document_path(kind, doc_id))
+
+    def measures(self, status: str | None = None) -> list[Measure]:
+        found = [d for d in self.documents("measure") if isinstance(d, Measure)]
+        return [m for m in found if status is None or m.status == status]
+
+    def evaluations(self, measure_id: str | None = None) -> list[Evaluation]:
+        found = [d for d in self.documents("evaluation") if isinstance(d, Evaluation)]
+        return [e for e in found if measure_id is None or e.measure == measure_id]
+
+    # --- writing -------------------------------------------------------------
+
+    def add_member(
+        self,
+        person: str | None = None,
+        *,
+        role: str | None = None,
+        handle: str | None = None,
+        name: str | None = None,
+        title: str | None = None,
+        service: str | None = None,
+        recipient: str | None = None,
+    ) -> Member:
+        """Add a professional from people.yaml (`person`) or anyone by name."""
+        with self._change("add-member") as change:
+            self._require_coordinator()
+            member = self._new_member(person, role, handle, name, title, service, recipient)
+            members = self.members()
+            if any(member.handle == m.handle for m in members.current):
+                raise Conflict("already_member", handle=member.handle)
+            if member.recipient and any(member.recipient == m.recipient for m in members.current):
+                raise Conflict("already_member", handle=member.handle)
+            updated = replace(members, members=(*members.members, member))
+            change.add(updated)
+            self._reencrypt_default_audience(change, updated)
+        return member
+
+    def add_concern(
+        self, text: str, *, audience: Sequence[str] | str | None = None
+    ) -> Concern:
+        with self._change("add") as change:
+            doc = Concern(
+                **self._common(audience),
+                text=check_text(text, "text"),
+                level_at_time=self.profile().level,
+            )
+            change.add(doc)
+        return doc
+
+    def add_measure(
+        self,
+        *,
+        title: str,
+        goal: str,
+        responsible: str,
+        evaluate_by: date | str,
+        start: date | str | None = None,
+        description: str | None = None,
+        audience: Sequence[str] | str | None = None,
+    ) -> Measure:
+        with self._change("add") as change:
+            begins = parse_date(start, "start") if start else date.today()
+            due = parse_date(evaluate_by, "evaluate_by")
+            if due < begins:
+                raise UsageError("evaluate_before_start")
+            doc = Measure(
+                **self._common(audience),
+                title=check_text(title, "title"),
+                goal=check_text(goal, "goal"),
+                description=description.strip() if description and description.strip() else None,
+                responsible=self.member(responsible).id,
+                start=begins,
+                evaluate_by=due,
+                status="planned" if begins > date.today() else "active",
+            )
+            change.add(doc)
+        return doc
+
+    def evaluate_measure(
+        self,
+        measure: str,
+        *,
+        result: str,
+        next: str,
+        when: date | str | None = None,
+        text: str | None = None,
+        child_said: str | None = None,
+        evaluate_by: date | str | None = None,
+    ) -> Evaluation:
+        """Record an evaluation and bring the measure's status and due date along."""
+        with self._change("evaluate") as change:
+            target = self.document("measure", measure)
+            assert isinstance(target, Measure)
+            outcome, step = parse_choice("result", result), parse_choice("next", next)
+            due = parse_date(evaluate_by, "evaluate_by") if evaluate_by else None
+            evaluation = Evaluation(
+                **self._common(target.audience),
+                measure=target.id,
+                date=parse_date(when, "date") if when else date.today(),
+                result=outcome,
+                text=_optional(text),
+                child_said=_optional(child_said),
+                next=step,
+                evaluate_by=due,
+            )
+            change.add(evaluation)
+            change.add(replace(target, status=_status_after(outcome, step),
+                               evaluate_by=due or target.evaluate_by))
+        return evaluation
+
+    def add_meeting(
+        self,
+        *,
+        when: date | str,
+        participants: Sequence[str] | str,
+        child_present: str,
+        minutes: str,
+        agenda: Sequence[str] | str | None = None,
+        decisions: Sequence[str] | None = None,
+        child_minutes: int | None = None,
+        audience: Sequence[str] | str | None = None,
+    ) -> Meeting:
+        with self._change("add") as change:
+            present = parse_choice("child_present", child_present)
+            if present == "part" and not child_minutes:
+                raise UsageError("child_minutes_needed")
+            people = parse_list(participants)
+            if not people:
+                raise UsageError("empty_field", field="participants")
+            doc = Meeting(
+                **self._common(audience),
+                date=parse_date(when, "date"),
+                participants=tuple(dict.fromkeys(self.member(p).id for p in people)),
+                child_present=present,
+                child_minutes=child_minutes if present == "part" else None,
+                agenda=parse_list(agenda) if isinstance(agenda, str) else tuple(agenda or ()),
+                minutes=check_text(minutes, "minutes"),
+                decisions=tuple(d.strip() for d in decisions or () if d.strip()),
+            )
+            change.add(doc)
+        return doc
+
+    def add_voice(
+        self,
+        words: str,
+        *,
+        how: str,
+        when: date | str | None = None,
+        child_reviewed: bool | None = None,
+        audience: Sequence[str] | str | None = None,
+    ) -> Voice:
+        """The child's words are kept verbatim: no trimming inside, no rewording."""
+        with self._change("add") as change:
+            if not words or not words.strip():
+                raise UsageError("empty_field", field="words")
+            doc = Voice(
+                **self._common(audience),
+                date=parse_date(when, "date") if when else date.today(),
+                words=words,
+                how=check_text(how, "how"),
+                child_reviewed=child_reviewed,
+            )
+            change.add(doc)
+        return doc
+
+    def set_level(self, level: int, *, why: str, when: date | str | None = None) -> LevelChange:
+        with self._change("level") as change:
+            doc = LevelChange(
+                **self._common(None),
+                level=self.store.settings.check_level(level),
+                why=check_text(why, "why"),
+                date=parse_date(when, "date") if when else date.today(),
+            )
+            change.add(doc)
+            change.add(replace(self.profile(), level=level))
+        return doc
+
+    def add_note(self, text: str, *, audience: Sequence[str] | str | None = None) -> Note:
+        with self._change("add") as change:
+            doc = Note(**self._common(audience), text=check_text(text, "text"))
+            change.add(doc)
+        return doc
+
+    def close(self, *, reason: str, when: date | str | None = None) -> LogProfile:
+        with self._change("close") as change:
+            self._require_coordinator()
+            profile = replace(
+                self.profile(),
+                status="closed",
+                closed=parse_date(when, "date") if when else date.today(),
+                close_reason=check_text(reason, "reason"),
+            )
+            change.add(profile)
+        return profile
+
+    # --- machinery -----------------------------------------------------------
+
+    @contextmanager
+    def _change(self, action: str) -> Iterator[Change]:
+        """Serialise writers, start from a clean HEAD, and commit all or nothing."""
+        from filelock import FileLock, Timeout
+
+        lock = FileLock(str(self.path / ".git" / "stafett.lock"), timeout=LOCK_TIMEOUT)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise Conflict("log_locked") from None
+        try:
+            if not history.is_clean(self.path):
+                history.rollback(self.path)
+            self._profile = self._members = None
+            if self.profile().status == "closed":
+                raise Conflict("log_closed")
+            change = Change(action)
+            yield change
+            self._apply(change)
+        finally:
+            lock.release()
+
+    def _apply(self, change: Change) -> None:
+        members = next((d for d in change.docs if isinstance(d, MemberList)), None)
+        members = members or self.members()
+        author = self._author(members)
+        files = [self._seal(doc, members) for doc in change.docs]
+        files += [
+            (rel, crypto.encrypt(plain, self._recipients(audience, members)))
+            for rel, plain, audience in change.reencrypt
+        ]
+        try:
+            for rel, data in files:
+                write_atomic(self.path / rel, data)
+            first = change.docs[0]
+            history.commit(
+                self.path,
+                [rel for rel, _ in files],
+                f"{change.action} {first.kind} {ids.short(first.id)}",
+                author,
+            )
+        except BaseException:
+            history.rollback(self.path)
+            raise
+        for doc in change.docs:
+            if isinstance(doc, LogProfile):
+                self._profile = doc
+            elif isinstance(doc, MemberList):
+                self._members = doc
+
+    def _seal(self, doc: Document, members: MemberList) -> tuple[str, bytes]:
+        """Validate before encrypting: nothing invalid is ever written."""
+        data = doc.to_data()
+        validate(doc.kind, yamlio.jsonable(data), doc.path)
+        plain = yamlio.dump(data).encode("utf-8")
+        return doc.path, crypto.encrypt(plain, self._recipients(doc.audience, members))
+
+    def _recipients(self, audience: Sequence[str] | None, members: MemberList) -> list[str]:
+        current = {m.id: m for m in members.current}
+        chosen = current.values() if audience is None else [current[i] for i in audience
+                                                              if i in current]
+        return sorted({m.recipient for m in chosen if m.recipient} | {self.store.settings.recovery})
+
+    def _author(self, members: MemberList) -> str:
+        recipient = self.store.identity.recipient
+        for m in members.current:
+            if m.recipient == recipient:
+                if m.role not in WRITER_ROLES:
+                    raise NoAccess("read_only")
+                return m.id
+        raise NoAccess("not_member")
+
+    def _common(self, audience: Sequence[str] | str | None) -> dict[str, Any]:
+        me = self.me()
+        if me.role not in WRITER_ROLES:
+            raise NoAccess("read_only")
+        chosen: tuple[str, ...] | None = None
+        handles = parse_list(audience) if isinstance(audience, str) else audience
+        if handles:
+            resolved = [self.member(h).id for h in handles]
+            chosen = tuple(sorted({*resolved, me.id}))
+        return {"id": ids.new_id(), "created": now(), "created_by": me.id, "audience": chosen}
+
+    def _require_coordinator(self) -> None:
+        if self.me().id != self.profile().coordinator:
+            raise NoAccess("coordinator_only")
+
+    def _new_member(
+        self,
+        person: str | None,
+        role: str | None,
+        handle: str | None,
+        name: str | None,
+        title: str | None,
+        service: str | None,
+        recipient: str | None,
+    ) -> Member:
+        common = {"id": ids.new_id(), "since": date.today()}
+        if person:
+            card = find_person(self.store.people(), person)
+            return Member(
+                **common,
+                handle=card.handle or check_handle(person),
+                name=card.name,
+                role=parse_choice("role", role or "professional"),
+                title=card.title,
+                service=card.service,
+                recipient=card.recipient,
+                signing_key=card.signing_key,
+            )
+        if not name or not role:
+            raise UsageError("member_needs_name_role")
+        return Member(
+            **common,
+            handle=check_handle(handle or handle_from_name(name)),
+            name=check_text(name, "name"),
+            role=parse_choice("role", role),
+            title=_optional(title),
+            service=_optional(service),
+            recipient=crypto.check_recipient(recipient) if recipient else None,
+        )
+
+    def _reencrypt_default_audience(self, change: Change, members: MemberList) -> None:
+        """Documents for 'all current members' follow the member list; others keep theirs."""
+        if self._recipients(None, members) == self._recipients(None, self.members()):
+            return
+        written = {d.path for d in change.docs}
+        for rel in self._all_files():
+            if rel in written:
+                continue
+            try:
+                plain = crypto.decrypt((self.path / rel).read_bytes(), self.store.identity, rel)
+            except NoAccess:
+                continue
+            doc = parse_document(plain, rel, self.id)
+            if doc.audience is None:
+                change.reencrypt.append((rel, plain, None))
+
+    def _all_files(self) -> list[str]:
+        return sorted(
+            p.relative_to(self.path).as_posix()
+            for p in self.path.rglob(f"*{SUFFIX}")
+            if ".git" not in p.relative_to(self.path).parts
+        )
+
+
+def parse_document(plain: bytes, rel: str, log_id: str) -> Document:
+    """A decrypted file as a typed document, bound to where it was found."""
+    data = yamlio.load(plain, name=rel)
+    kind = data.get("kind")
+    if kind not in DOCUMENT_CLASSES:
+        raise InvalidDocument("unknown_kind", file=rel)
+    validate(str(kind), yamlio.jsonable(data), rel)
+    doc = from_data(data)
+    expected = log_id if kind in ROOT_KINDS else doc.id
+    if document_path(doc.kind, expected) != rel or doc.id != expected:
+        raise InvalidDocument("path_mismatch", file=rel)
+    return doc
+
+
+def now() -> datetime:
+    return datetime.now().astimezone().replace(microsecond=0)
+
+
+def textconv_command() -> str:
+    """`stafett textconv` when stafett is on PATH, so no user's folder (which may carry
+    their name) is written into .git/config; else this Python, by absolute path."""
+    if shutil.which("stafett"):
+        return "stafett textconv"
+    python = Path(sys.executable).as_posix()
+    return f'"{python}" -m stafett textconv'
+
+
+def git_settings() -> dict[str, str]:
+    """Per-log git settings; .git/config is not cloned, so set them on every init."""
+    return {"diff.stafett.textconv": textconv_command(), "diff.stafett.binary": "true"}
+
+
+def create_log(
+    store: Store,
+    *,
+    child_name: str,
+    born: date | str,
+    school: str,
+    grade: int,
+    concern: str | None,
+    level: int,
+    national_id: str | None,
+    language: str | None,
+    child_handle: str | None,
+) -> Log:
+    """Build the new log in a hidden folder and move it into place once committed."""
+    card = store.me()
+    child = Child(
+        name=check_text(child_name, "child_name"),
+        born=parse_date(born, "born"),
+        national_id=_optional(national_id),
+        school=check_text(school, "school"),
+        grade=grade,
+        language=_optional(language),
+    )
+    if child.born > date.today():
+        raise UsageError("born_in_future")
+    if not -1 <= grade <= 13:
+        raise UsageError("bad_grade")
+    store.settings.check_level(level)
+    log_id = ids.new_id()
+    today = date.today()
+    me = Member(id=ids.new_id(), handle=card.handle or "me", name=card.name, role="coordinator",
+                title=card.title, service=card.service, recipient=card.recipient,
+                signing_key=card.signing_key, since=today)
+    kid = Member(id=ids.new_id(), role="child", name=child.name, since=today,
+                 handle=check_handle(child_handle or handle_from_name(child.name)))
+    if kid.handle == me.handle:
+        raise Conflict("handle_taken", handle=kid.handle)
+    stamp = {"created": now(), "created_by": me.id}
+    members = MemberList(id=log_id, **stamp, members=(me, kid))
+    docs: list[Document] = [
+        LogProfile(id=log_id, **stamp, child=child, level=level, coordinator=me.id, opened=today),
+        members,
+    ]
+    if concern is not None:
+        docs.append(Concern(id=ids.new_id(), **stamp, text=check_text(concern, "concern"),
+                            level_at_time=level))
+    final = store.root / "logs" / log_id
+    staging = store.root / "logs" / f".new-{log_id}"
+    try:
+        history.init(staging, git_settings())
+        write_text_atomic(staging / ".gitattributes", ATTRIBUTES)
+        write_text_atomic(staging / MARKER_FILE, f"format_version: 1\nlog_id: {log_id}\n")
+        log = Log(store, log_id, staging)
+        files = [log._seal(doc, members) for doc in docs]
+        for rel, data in files:
+            write_atomic(staging / rel, data)
+        history.commit(staging, [".gitattributes", MARKER_FILE, *(r for r, _ in files)],
+                       "open log", me.id)
+        os.replace(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return Log(store, log_id)
+
+
+def _optional(value: str | None) -> str | None:
+    return value.strip() if value and value.strip() else None
+
+
+def _status_after(result: str, step: str) -> str:
+    if step in ("stop", "new"):
+        return "completed" if result == "achieved" else "stopped"
+    return "active"

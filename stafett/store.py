@@ -1,0 +1,220 @@
+"""A folder of logs: store.yaml, people.yaml and one git repository per child."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from stafett import crypto, ids, yamlio
+from stafett.crypto import Identity
+from stafett.documents import FORMAT_VERSION, Record
+from stafett.errors import Conflict, NoAccess, NotFound, StafettError, UsageError
+from stafett.fsutil import write_text_atomic
+from stafett.keys import Passphrase, load_identity
+from stafett.people import Card, add_person, load_people, person_by_recipient
+from stafett.schema import validate
+
+STORE_FILE = "store.yaml"
+LOGS_DIR = "logs"
+DEFAULT_LEVELS = (
+    (0, "Undring"),
+    (1, "Tiltak i egen tjeneste"),
+    (2, "Samarbeid med andre tjenester"),
+    (3, "Koordinert innsats"),
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Level(Record):
+    level: int
+    name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class StoreSettings(Record):
+    """store.yaml: settings only, never anything about a child."""
+
+    format_version: int = FORMAT_VERSION
+    municipality: str
+    language: str = "nb"
+    recovery: str
+    retention_years: int = 10
+    levels: tuple[Level, ...] = tuple(Level(level=n, name=s) for n, s in DEFAULT_LEVELS)
+
+    def level_name(self, level: int) -> str:
+        return next((lv.name for lv in self.levels if lv.level == level), str(level))
+
+    def check_level(self, level: int) -> int:
+        if level not in {lv.level for lv in self.levels}:
+            raise UsageError("bad_level", allowed=", ".join(str(lv.level) for lv in self.levels))
+        return level
+
+
+@dataclass(frozen=True)
+class LogScan:
+    """Logs the caller can read, and how many were skipped because they cannot."""
+
+    logs: tuple[Any, ...]
+    skipped: int
+
+
+class Store:
+    """Entry point of the Python API: `Store.open(path, identity=...)`."""
+
+    def __init__(
+        self,
+        root: Path,
+        settings: StoreSettings,
+        identity: Identity | Callable[[], Identity] | None,
+    ) -> None:
+        self.root = root
+        self.settings = settings
+        self._identity = identity
+        self._people: list[Card] | None = None
+
+    @classmethod
+    def init(
+        cls,
+        root: Path | str,
+        *,
+        municipality: str,
+        recovery: str,
+        language: str = "nb",
+        retention_years: int = 10,
+        identity: Identity | None = None,
+        card: Card | None = None,
+    ) -> Store:
+        """Create a store; with the caller's card, the caller is its first person."""
+        root = Path(root).expanduser()
+        if (root / STORE_FILE).exists():
+            raise Conflict("store_exists", file=str(root))
+        if language not in ("nb", "en"):
+            raise UsageError("bad_language")
+        settings = StoreSettings(
+            municipality=municipality.strip(),
+            recovery=crypto.check_recipient(recovery),
+            language=language,
+            retention_years=retention_years,
+        )
+        data = yamlio.jsonable(settings.to_data())
+        validate("store", data, STORE_FILE)
+        (root / LOGS_DIR).mkdir(parents=True, exist_ok=True)
+        write_text_atomic(root / STORE_FILE, yamlio.dump(settings.to_data()))
+        store = cls(root, settings, identity)
+        if card is not None:
+            store.add_person(card)
+        return store
+
+    @classmethod
+    def open(
+        cls,
+        root: Path | str,
+        identity: Identity | Callable[[], Identity] | Path | str | None = None,
+        passphrase: Passphrase = None,
+    ) -> Store:
+        """Open a store; `identity` is a key file, an Identity, or a callable giving one
+        when first needed (the CLI passes one, so commands that need no key ask none)."""
+        root = Path(root).expanduser()
+        path = root / STORE_FILE
+        if not path.is_file():
+            raise NotFound("store_missing", file=str(root))
+        data = yamlio.load(path.read_bytes(), name=STORE_FILE)
+        validate("store", yamlio.jsonable(data), STORE_FILE)
+        if isinstance(identity, (str, Path)):
+            identity = load_identity(Path(identity).expanduser(), passphrase)
+        return cls(root, StoreSettings.from_data(data), identity)
+
+    @property
+    def identity(self) -> Identity:
+        if self._identity is None:
+            raise NoAccess("identity_needed")
+        if not isinstance(self._identity, Identity):
+            self._identity = self._identity()
+        return self._identity
+
+    def people(self) -> list[Card]:
+        if self._people is None:
+            self._people = load_people(self.root)
+        return self._people
+
+    def add_person(self, card: Card, handle: str | None = None) -> Card:
+        added = add_person(self.root, card, handle)
+        self._people = None
+        return added
+
+    def me(self) -> Card:
+        """The caller's card in people.yaml, found by their public key."""
+        card = person_by_recipient(self.people(), self.identity.recipient)
+        if card is None:
+            raise NotFound("you_not_in_people")
+        return card
+
+    def log_ids(self) -> list[str]:
+        folder = self.root / LOGS_DIR
+        if not folder.is_dir():
+            return []
+        return sorted(p.name for p in folder.iterdir() if ids.is_id(p.name) and p.is_dir())
+
+    def log(self, ref: str) -> Any:
+        from stafett.log import Log
+
+        return Log(self, ids.resolve(ref, self.log_ids(), "log"))
+
+    def scan(self) -> LogScan:
+        from stafett.log import Log
+
+        readable, skipped = [], 0
+        for log_id in self.log_ids():
+            log = Log(self, log_id)
+            try:
+                log.profile()
+            except (NoAccess, StafettError):
+                skipped += 1
+                continue
+            readable.append(log)
+        return LogScan(tuple(readable), skipped)
+
+    def logs(self) -> Iterator[Any]:
+        """Every log the caller can read; the others are skipped (see `scan`)."""
+        yield from self.scan().logs
+
+    def find(self, text: str) -> list[Any]:
+        wanted = text.strip().casefold()
+        if not wanted:
+            raise UsageError("empty_field", field="text")
+        return [log for log in self.logs() if wanted in log.profile().child.name.casefold()]
+
+    def open_log(
+        self,
+        *,
+        child_name: str,
+        born: date | str,
+        school: str,
+        grade: int,
+        concern: str | None = None,
+        level: int = 0,
+        national_id: str | None = None,
+        language: str | None = None,
+        child_handle: str | None = None,
+    ) -> Any:
+        from stafett.log import create_log
+
+        return create_log(
+            self,
+            child_name=child_name,
+            born=born,
+            school=school,
+            grade=grade,
+            concern=concern,
+            level=level,
+            national_id=national_id,
+            language=language,
+            child_handle=child_handle,
+        )
+
+    def remove_partial(self, folder: Path) -> None:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,74 @@
+"""YAML in and out: the only module that imports ruamel.yaml.
+
+Writing uses the round-trip emitter for a stable, readable form (block style, keys
+in the order given, multi-line text as literal blocks, æøå as is). Reading uses the
+C safe loader, about 12x faster than round-trip, since documents are never edited
+in place.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from stafett.errors import InvalidDocument
+
+
+@lru_cache(maxsize=1)
+def _dumper() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    yaml.width = 120
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+@lru_cache(maxsize=1)
+def _loader() -> YAML:
+    return YAML(typ="safe")
+
+
+def dump(data: dict[str, Any]) -> str:
+    out = io.StringIO()
+    _dumper().dump(_literal_blocks(data), out)
+    return out.getvalue()
+
+
+def load(text: str | bytes, name: str = "") -> dict[str, Any]:
+    try:
+        data = _loader().load(text)
+    except YAMLError:
+        raise InvalidDocument("yaml_broken", file=name) from None
+    if not isinstance(data, dict):
+        raise InvalidDocument("yaml_not_mapping", file=name)
+    return data
+
+
+def jsonable(value: Any) -> Any:
+    """Dates to ISO strings, so a loaded document can be checked by JSON Schema."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _literal_blocks(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _literal_blocks(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_literal_blocks(v) for v in value]
+    if isinstance(value, str) and "\n" in value.rstrip("\n"):
+        return LiteralScalarString(value)
+    return value
