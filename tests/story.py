@@ -1,0 +1,165 @@
+"""Replay a fictional case (the shape of shared/scenarios/*.yaml) through the CLI.
+
+Each actor acts with their own generated key. Steps that belong to later parts of
+the product (consent, withdrawal, handover) are passed over until those exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from tests.world import World
+
+# The scenario says "oppnådd så langt"; stafett records the result itself.
+RESULT_WORDS = {"oppnådd så langt": "oppnådd"}
+NOT_YET = {"record consent", "withdraw consent", "hand over"}
+
+
+@dataclass
+class Replay:
+    story: dict[str, Any]
+    log_id: str = ""
+    hints: dict[str, str] = field(default_factory=dict)
+    concerns: dict[str, str] = field(default_factory=dict)
+    done: list[dict[str, Any]] = field(default_factory=list)
+
+
+def load_story(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    return data
+
+
+def replay(world: World, story: dict[str, Any], through: str) -> Replay:
+    """Play the steps up to and including the first step whose `do` is `through`."""
+    state = Replay(story)
+    people = story["people"]
+    coordinator = story["steps"][0]["actor"]
+    for handle, p in people.items():
+        world.person(handle, p["name"], p["role"], p["service"])
+    world.init(coordinator, story["municipality"])
+    for handle, p in people.items():
+        if p["service"] and handle != coordinator:
+            world.run(coordinator, "people", "add", str(world.card(handle)), "--handle", handle)
+    for step in story["steps"]:
+        if step["do"] not in NOT_YET:
+            _STEPS[step["do"]](world, state, step)
+            state.done.append(step)
+        if step["do"] == through:
+            break
+    return state
+
+
+def _d(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _open(world: World, state: Replay, step: dict[str, Any]) -> None:
+    child = state.story["child"]
+    child_handle = next(h for h, p in state.story["people"].items() if p["name"] == child["name"])
+    result = world.run(
+        step["actor"], "--json", "open", "--child-name", child["name"], "--born",
+        _d(child["born"]), "--school", child["school"], "--grade", str(child["grade"]),
+        "--concern", step["concern"], "--level", str(step["level"]),
+        "--child-handle", child_handle,
+    )
+    state.log_id = result.json()["id"]
+
+
+def _members(world: World, state: Replay, step: dict[str, Any]) -> None:
+    people = state.story["people"]
+    for handle in step["members"]:
+        p = people[handle]
+        if p["service"]:
+            world.run(step["actor"], "member", "add", state.log_id, handle)
+        else:
+            recipient = world.identity(handle).recipient
+            world.run(step["actor"], "member", "add", state.log_id, "--handle", handle,
+                      "--name", p["name"], "--role", "guardian", "--title", p["role"],
+                      "--recipient", recipient)
+    world.run(step["actor"], "level", "set", state.log_id, str(step["level"]),
+              "--why", "Tiltak i egen tjeneste etter samtykke.", "--date", _d(step["date"]))
+
+
+def _measure(world: World, state: Replay, step: dict[str, Any]) -> None:
+    args = ["--json", "measure", "add", state.log_id, "--title", step["title"], "--goal",
+            step["goal"], "--responsible", step["responsible"], "--start", _d(step["start"]),
+            "--evaluate-by", _d(step["evaluate_by"])]
+    if step.get("description"):
+        args += ["--description", step["description"]]
+    state.hints[step["id_hint"]] = world.run(step["actor"], *args).json()["id"]
+
+
+def _voice(world: World, state: Replay, step: dict[str, Any]) -> None:
+    world.run(step["actor"], "voice", "add", state.log_id, step["words"], "--how", step["how"],
+              "--date", _d(step["date"]))
+
+
+def _concern(world: World, state: Replay, step: dict[str, Any]) -> None:
+    result = world.run(step["actor"], "--json", "concern", "add", state.log_id, step["text"],
+                       "--audience", ",".join(step["audience"]))
+    state.concerns[_d(step["date"])] = result.json()["id"]
+
+
+def _evaluate(world: World, state: Replay, step: dict[str, Any]) -> None:
+    args = ["measure", "evaluate", state.log_id, state.hints[step["measure"]][:7],
+            "--result", RESULT_WORDS.get(step["result"], step["result"]), "--next", step["next"],
+            "--date", _d(step["date"])]
+    if step.get("child_said"):
+        args += ["--child-said", step["child_said"]]
+    if step.get("evaluate_by"):
+        args += ["--evaluate-by", _d(step["evaluate_by"])]
+    world.run(step["actor"], *args)
+
+
+def _meeting(world: World, state: Replay, step: dict[str, Any]) -> None:
+    args = ["meeting", "add", state.log_id, "--date", _d(step["date"]), "--participants",
+            ",".join(step["participants"]), "--child-present", step["child_present"],
+            "--minutes", step["minutes"]]
+    for item in step.get("agenda", []):
+        args += ["--agenda", item]
+    for decision in step.get("decisions", []):
+        args += ["--decision", decision]
+    world.run(step["actor"], *args)
+
+
+def _level(world: World, state: Replay, step: dict[str, Any]) -> None:
+    world.run(step["actor"], "level", "set", state.log_id, str(step["level"]), "--why",
+              step["why"], "--date", _d(step["date"]))
+
+
+_STEPS = {
+    "open log": _open,
+    "add members": _members,
+    "add measure": _measure,
+    "record voice": _voice,
+    "add concern": _concern,
+    "evaluate measure": _evaluate,
+    "record meeting": _meeting,
+    "change level": _level,
+}
+
+
+def sensitive_strings(story: dict[str, Any]) -> list[str]:
+    """Names, birth date, schools and every sentence of the case: none may leak."""
+    child = story["child"]
+    found = {p["name"] for p in story["people"].values()}
+    found |= {child["name"], child["school"], _d(child["born"])}
+    born = child["born"]
+    found.add(f"{born.day:02d}.{born.month:02d}.{born.year}")
+    found |= {p["service"] for p in story["people"].values() if p["service"]}
+    for step in story["steps"]:
+        for key, value in step.items():
+            if key in ("date", "actor", "do", "level", "id_hint", "measure", "audience",
+                       "participants", "members", "given_by", "stafettholder", "include",
+                       "exclude", "consent_given_by", "by", "responsible", "next", "result",
+                       "child_present", "child_heard", "effect", "to", "start", "evaluate_by",
+                       "valid_until", "starts"):
+                continue
+            values = value if isinstance(value, list) else [value]
+            found |= {v for v in values if isinstance(v, str) and len(v) >= 8}
+    return sorted(found)

@@ -1,0 +1,91 @@
+"""A small world for tests: people with real age keys, a store, and the real CLI.
+
+The CLI runs as a subprocess (`python -m stafett`), exactly as a coordinator runs it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from stafett import Store
+from stafett.crypto import Identity
+from stafett.keys import load_identity
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+class World:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.keys = root / "keys"
+        self.store_path = root / "store"
+        self.key_files: dict[str, Path] = {}
+
+    def env(self, actor: str | None, **extra: str) -> dict[str, str]:
+        env = dict(os.environ)
+        env["STAFETT_STORE"] = str(self.store_path)
+        if actor is not None:
+            env["STAFETT_IDENTITY"] = str(self.key_files.get(actor, self.keys / f"{actor}.key"))
+        env.update(extra)
+        return env
+
+    def run(self, actor: str | None, *args: str, code: int = 0, stdin: str | None = None,
+            **env: str) -> Result:
+        """Run `stafett ARGS` as `actor`; fail loudly if the exit code is not `code`."""
+        proc = subprocess.run(
+            [sys.executable, "-m", "stafett", *args],
+            env=self.env(actor, **env),
+            input=stdin,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            check=False,
+        )
+        result = Result(proc.returncode, proc.stdout, proc.stderr)
+        assert proc.returncode == code, (
+            f"stafett {' '.join(args)} exited {proc.returncode}, wanted {code}\n"
+            f"stdout: {proc.stdout}\nstderr: {proc.stderr}"
+        )
+        return result
+
+    def person(self, handle: str, name: str, title: str, service: str | None = None) -> Path:
+        """A real key made by `stafett key new`, without passphrase (scripts and tests)."""
+        path = self.keys / f"{handle}.key"
+        args = ["--identity", str(path), "key", "new", "--no-passphrase", "--name", name,
+                "--role", title]
+        if service:
+            args += ["--service", service]
+        self.run(None, *args)
+        self.key_files[handle] = path
+        return path
+
+    def card(self, handle: str) -> Path:
+        return self.keys / f"{handle}.card.yaml"
+
+    def identity(self, handle: str) -> Identity:
+        return load_identity(self.key_files[handle])
+
+    def init(self, coordinator: str, municipality: str = "Testvik kommune") -> None:
+        recovery = self.person("recovery", "Kommunens gjenoppretting", "nøkkel")
+        self.run(coordinator, "init", str(self.store_path), "--municipality", municipality,
+                 "--recovery", load_identity(recovery).recipient)
+
+    def store(self, actor: str) -> Store:
+        return Store.open(self.store_path, identity=self.key_files[actor])
+
+    def log_dir(self, log_id: str) -> Path:
+        return self.store_path / "logs" / log_id
