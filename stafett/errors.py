@@ -35,7 +35,10 @@ class StafettError(Exception):
         self.params = params
 
     def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        return text(self.key, lang, **self.params)
+        params = dict(self.params)
+        if "what" in params:
+            params["what"] = text(f"ui.kind.{params['what']}", lang)
+        return text(self.key, lang, **params)
 
     def __str__(self) -> str:
         return self.message()
