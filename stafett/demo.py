@@ -32,11 +32,16 @@ class DemoResult:
 
 def build_demo(path: Path) -> DemoResult:
     keys = path / "keys"
-    recovery = new_key(keys / "kommune-gjenoppretting.key", name=MUNICIPALITY,
-                       title="gjenopprettingsnøkkel", passphrase=None)
+    recovery = new_key(
+        keys / "kommune-gjenoppretting.key",
+        name=MUNICIPALITY,
+        title="gjenopprettingsnøkkel",
+        passphrase=None,
+    )
     cards = {
-        handle: new_key(keys / f"{handle}.key", name=name, title=title, service=service,
-                        passphrase=None)
+        handle: new_key(
+            keys / f"{handle}.key", name=name, title=title, service=service, passphrase=None
+        )
         for handle, (name, title, service) in PEOPLE.items()
     }
     Store.init(path, municipality=MUNICIPALITY, recovery=recovery.recipient)
@@ -45,29 +50,51 @@ def build_demo(path: Path) -> DemoResult:
         store.add_person(card, handle)
     today = date.today()
     log = store.open_log(
-        child_name="Liam Østby", born=date(today.year - 10, 5, 20),
-        school="Fjordheim barneskole", grade=4,
+        child_name="Liam Østby",
+        born=date(today.year - 10, 5, 20),
+        school="Fjordheim barneskole",
+        grade=4,
         concern="Liam virker sliten om morgenen og har sluttet å spille fotball i friminuttene.",
     )
     log.add_member("maja")
     log.add_member("omar")
     log.add_member(handle="siri", name="Siri Østby", role="guardian", title="mor")
-    log.set_level(1, why="Foreldrene og skolen er enige om å prøve tiltak i klassen først.",
-                  when=today - timedelta(days=60))
+    log.set_level(
+        1,
+        why="Foreldrene og skolen er enige om å prøve tiltak i klassen først.",
+        when=today - timedelta(days=60),
+    )
     reading = log.add_measure(
-        title="Lesestund med fast voksen", goal="Liam skal gruer seg mindre til lesing.",
-        responsible="ingrid", start=today - timedelta(days=55), evaluate_by=today - timedelta(days=5))
+        title="Lesestund med fast voksen",
+        goal="Liam skal gruer seg mindre til lesing.",
+        responsible="ingrid",
+        start=today - timedelta(days=55),
+        evaluate_by=today - timedelta(days=5),
+    )
     log.add_measure(
-        title="Samtaler på helsestasjonen", goal="Liam skal ha en voksen å snakke med om søvn.",
-        responsible="maja", start=today - timedelta(days=50), evaluate_by=today + timedelta(days=20))
-    log.add_voice("Jeg liker fotball, men ikke når de andre ler av meg.",
-                  how="i samtale med kontaktlærer", when=today - timedelta(days=40))
-    log.evaluate_measure(reading.id, result="delvis oppnådd", next="fortsette",
-                         child_said="Det er greit å lese høyt for Ingrid, ikke for hele klassen.",
-                         when=today - timedelta(days=20))
+        title="Samtaler på helsestasjonen",
+        goal="Liam skal ha en voksen å snakke med om søvn.",
+        responsible="maja",
+        start=today - timedelta(days=50),
+        evaluate_by=today + timedelta(days=20),
+    )
+    log.add_voice(
+        "Jeg liker fotball, men ikke når de andre ler av meg.",
+        how="i samtale med kontaktlærer",
+        when=today - timedelta(days=40),
+    )
+    log.evaluate_measure(
+        reading.id,
+        result="delvis oppnådd",
+        next="fortsette",
+        child_said="Det er greit å lese høyt for Ingrid, ikke for hele klassen.",
+        when=today - timedelta(days=20),
+    )
     log.add_meeting(
-        when=today - timedelta(days=20), participants="ingrid,maja,siri,liam",
-        child_present="deler av møtet", child_minutes=15,
+        when=today - timedelta(days=20),
+        participants="ingrid,maja,siri,liam",
+        child_present="deler av møtet",
+        child_minutes=15,
         agenda=("Hvordan har det gått?", "Veien videre"),
         minutes="Liam fortalte selv om lesestundene. Alle vil fortsette.",
         decisions=("Lesestundene fortsetter", "Ny evaluering om fire uker"),

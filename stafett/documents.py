@@ -8,17 +8,16 @@ is one line in a class and one in its schema.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import types
 import typing
 from dataclasses import dataclass
-from datetime import date, datetime
 from functools import lru_cache
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Self
 
 from stafett.errors import InvalidDocument
 
 FORMAT_VERSION = 1
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,9 +34,9 @@ class Record:
         return data
 
     @classmethod
-    def from_data(cls: type[T], data: dict[str, Any]) -> T:
-        hints = _hints(cls)
-        names = _field_names(cls)
+    def from_data(cls, data: dict[str, Any]) -> Self:
+        hints = _hints(typing.cast(type, cls))
+        names = _field_names(typing.cast(type, cls))
         values = {names[k]: _load_value(hints[names[k]], v) for k, v in data.items() if k in names}
         try:
             return cls(**values)
@@ -51,7 +50,7 @@ class Document(Record):
 
     KIND: ClassVar[str] = ""
     id: str
-    created: datetime
+    created: dt.datetime
     created_by: str
     audience: tuple[str, ...] | None = None
 
@@ -70,7 +69,7 @@ class Document(Record):
 @dataclass(frozen=True, kw_only=True)
 class Child(Record):
     name: str
-    born: date
+    born: dt.date
     national_id: str | None = None
     school: str
     grade: int
@@ -84,8 +83,8 @@ class LogProfile(Document):
     status: str = "open"
     level: int
     coordinator: str
-    opened: date
-    closed: date | None = None
+    opened: dt.date
+    closed: dt.date | None = None
     close_reason: str | None = None
 
 
@@ -99,8 +98,8 @@ class Member(Record):
     service: str | None = None
     recipient: str | None = None
     signing_key: str | None = None
-    since: date
-    until: date | None = None
+    since: dt.date
+    until: dt.date | None = None
 
     @property
     def active(self) -> bool:
@@ -119,7 +118,7 @@ class MemberList(Document):
 
 @dataclass(frozen=True, kw_only=True)
 class Withdrawal(Record):
-    date: date
+    date: dt.date
     by: str
     services: tuple[str, ...] = ()
 
@@ -132,8 +131,8 @@ class Consent(Document):
     child_said: str | None = None
     services: tuple[str, ...]
     purpose: str | None = None
-    valid_from: date
-    valid_until: date
+    valid_from: dt.date
+    valid_until: dt.date
     reference: str | None = None
     withdrawn: tuple[Withdrawal, ...] = ()
 
@@ -152,8 +151,8 @@ class Measure(Document):
     goal: str
     description: str | None = None
     responsible: str
-    start: date
-    evaluate_by: date
+    start: dt.date
+    evaluate_by: dt.date
     status: str = "active"
     catalogue_ref: str | None = None
 
@@ -162,18 +161,18 @@ class Measure(Document):
 class Evaluation(Document):
     KIND: ClassVar[str] = "evaluation"
     measure: str
-    date: date
+    date: dt.date
     result: str
     text: str | None = None
     child_said: str | None = None
     next: str
-    evaluate_by: date | None = None
+    evaluate_by: dt.date | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
 class Meeting(Document):
     KIND: ClassVar[str] = "meeting"
-    date: date
+    date: dt.date
     participants: tuple[str, ...]
     child_present: str
     child_minutes: int | None = None
@@ -185,7 +184,7 @@ class Meeting(Document):
 @dataclass(frozen=True, kw_only=True)
 class Voice(Document):
     KIND: ClassVar[str] = "voice"
-    date: date
+    date: dt.date
     words: str
     how: str
     child_reviewed: bool | None = None
@@ -196,7 +195,7 @@ class LevelChange(Document):
     KIND: ClassVar[str] = "level"
     level: int
     why: str
-    date: date
+    date: dt.date
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -206,7 +205,7 @@ class Handover(Document):
     to: str
     to_service: str
     transition: str
-    starts: date
+    starts: dt.date
     includes: tuple[str, ...]
     continue_: str | None = dataclasses.field(default=None, metadata={"key": "continue"})
     child_wants: str | None = None
@@ -278,10 +277,10 @@ def _load_value(hint: Any, value: Any) -> Any:
         return tuple(_load_value(item, v) for v in value)
     if isinstance(hint, type) and issubclass(hint, Record):
         return hint.from_data(value)
-    if hint is datetime and isinstance(value, str):
-        return datetime.fromisoformat(value)
-    if hint is date and isinstance(value, str):
-        return date.fromisoformat(value)
-    if hint is date and isinstance(value, datetime):
+    if hint is dt.datetime and isinstance(value, str):
+        return dt.datetime.fromisoformat(value)
+    if hint is dt.date and isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    if hint is dt.date and isinstance(value, dt.datetime):
         return value.date()
     return value

@@ -7,6 +7,7 @@ measured 10-40 ms.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from stafett.errors import InvalidDocument, StafettError
+from stafett.fsutil import write_atomic
 
 BRANCH = "main"
 EMAIL_DOMAIN = "stafett.invalid"
@@ -43,6 +45,12 @@ class Commit:
 
 
 def git(repo: Path, *args: str, author: str | None = None, input: bytes | None = None) -> str:
+    return git_bytes(repo, *args, author=author, input=input).decode("utf-8", "replace")
+
+
+def git_bytes(
+    repo: Path, *args: str, author: str | None = None, input: bytes | None = None
+) -> bytes:
     """Run git in `repo`; a failure is one plain error without git's own output."""
     exe = shutil.which("git")
     if exe is None:
@@ -66,7 +74,7 @@ def git(repo: Path, *args: str, author: str | None = None, input: bytes | None =
     )
     if result.returncode != 0:
         raise StafettError("git_failed", command=args[0])
-    return result.stdout.decode("utf-8", "replace")
+    return result.stdout
 
 
 def init(repo: Path, config: dict[str, str]) -> None:
@@ -100,6 +108,19 @@ def rollback(repo: Path) -> None:
     """Put the work tree back to HEAD: undoes a write that did not reach its commit."""
     git(repo, "reset", "-q", "--hard", "HEAD")
     git(repo, "clean", "-q", "-f", "-d")
+
+
+def restore(repo: Path, paths: Sequence[str]) -> None:
+    """Undo a failed write file by file; reads HEAD's objects, so a locked index is no bar."""
+    for rel in paths:
+        try:
+            old = git_bytes(repo, "cat-file", "blob", f"HEAD:{rel}")
+        except StafettError:
+            (repo / rel).unlink(missing_ok=True)
+            continue
+        write_atomic(repo / rel, old)
+    with contextlib.suppress(StafettError):
+        git(repo, "reset", "-q")
 
 
 def log(repo: Path) -> list[Commit]:

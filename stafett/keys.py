@@ -8,13 +8,13 @@ key, in plain text, since it holds nothing secret.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from stafett import crypto
 from stafett.crypto import Identity
 from stafett.errors import Conflict, NoAccess, NotFound, UsageError
-from stafett.fsutil import write_text_atomic, write_atomic
+from stafett.fsutil import write_atomic, write_text_atomic
 from stafett.people import Card, card_text, make_card, read_card
 
 Passphrase = str | Callable[[], str] | None
@@ -48,7 +48,7 @@ def new_key(
     identity = crypto.generate()
     card = make_card(name=name, title=title, service=service, recipient=identity.recipient)
     card = Card(**{**card.__dict__, "signing_key": identity.signing_public_key()})
-    key_text = crypto.key_file_text(identity, datetime.now(timezone.utc))
+    key_text = crypto.key_file_text(identity, datetime.now(UTC))
     if passphrase is None:
         write_text_atomic(path, key_text, private=True)
     else:
@@ -78,5 +78,6 @@ def show_card(path: Path, identity: Identity | None = None) -> Card:
         return read_card(file)
     if identity is None:
         raise NotFound("card_missing", file=file.name)
-    return Card(name="?", title="?", recipient=identity.recipient,
-                signing_key=identity.signing_public_key())
+    return Card(
+        name="?", title="?", recipient=identity.recipient, signing_key=identity.signing_public_key()
+    )

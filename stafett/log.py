@@ -187,9 +187,7 @@ class Log:
             self._reencrypt_default_audience(change, updated)
         return member
 
-    def add_concern(
-        self, text: str, *, audience: Sequence[str] | str | None = None
-    ) -> Concern:
+    def add_concern(self, text: str, *, audience: Sequence[str] | str | None = None) -> Concern:
         with self._change("add") as change:
             doc = Concern(
                 **self._common(audience),
@@ -256,8 +254,13 @@ class Log:
                 evaluate_by=due,
             )
             change.add(evaluation)
-            change.add(replace(target, status=_status_after(outcome, step),
-                               evaluate_by=due or target.evaluate_by))
+            change.add(
+                replace(
+                    target,
+                    status=_status_after(outcome, step),
+                    evaluate_by=due or target.evaluate_by,
+                )
+            )
         return evaluation
 
     def add_meeting(
@@ -389,7 +392,7 @@ class Log:
                 author,
             )
         except BaseException:
-            history.rollback(self.path)
+            history.restore(self.path, [rel for rel, _ in files])
             raise
         for doc in change.docs:
             if isinstance(doc, LogProfile):
@@ -401,13 +404,14 @@ class Log:
         """Validate before encrypting: nothing invalid is ever written."""
         data = doc.to_data()
         validate(doc.kind, yamlio.jsonable(data), doc.path)
-        plain = yamlio.dump(data).encode("utf-8")
+        plain = yamlio.dump_checked(data, doc.path).encode("utf-8")
         return doc.path, crypto.encrypt(plain, self._recipients(doc.audience, members))
 
     def _recipients(self, audience: Sequence[str] | None, members: MemberList) -> list[str]:
         current = {m.id: m for m in members.current}
-        chosen = current.values() if audience is None else [current[i] for i in audience
-                                                              if i in current]
+        chosen = (
+            current.values() if audience is None else [current[i] for i in audience if i in current]
+        )
         return sorted({m.recipient for m in chosen if m.recipient} | {self.store.settings.recovery})
 
     def _author(self, members: MemberList) -> str:
@@ -444,11 +448,11 @@ class Log:
         service: str | None,
         recipient: str | None,
     ) -> Member:
-        common = {"id": ids.new_id(), "since": date.today()}
         if person:
             card = find_person(self.store.people(), person)
             return Member(
-                **common,
+                id=ids.new_id(),
+                since=date.today(),
                 handle=card.handle or check_handle(person),
                 name=card.name,
                 role=parse_choice("role", role or "professional"),
@@ -460,7 +464,8 @@ class Log:
         if not name or not role:
             raise UsageError("member_needs_name_role")
         return Member(
-            **common,
+            id=ids.new_id(),
+            since=date.today(),
             handle=check_handle(handle or handle_from_name(name)),
             name=check_text(name, "name"),
             role=parse_choice("role", role),
@@ -555,22 +560,45 @@ def create_log(
     store.settings.check_level(level)
     log_id = ids.new_id()
     today = date.today()
-    me = Member(id=ids.new_id(), handle=card.handle or "me", name=card.name, role="coordinator",
-                title=card.title, service=card.service, recipient=card.recipient,
-                signing_key=card.signing_key, since=today)
-    kid = Member(id=ids.new_id(), role="child", name=child.name, since=today,
-                 handle=check_handle(child_handle or handle_from_name(child.name)))
+    me = Member(
+        id=ids.new_id(),
+        handle=card.handle or "me",
+        name=card.name,
+        role="coordinator",
+        title=card.title,
+        service=card.service,
+        recipient=card.recipient,
+        signing_key=card.signing_key,
+        since=today,
+    )
+    kid = Member(
+        id=ids.new_id(),
+        role="child",
+        name=child.name,
+        since=today,
+        handle=check_handle(child_handle or handle_from_name(child.name)),
+    )
     if kid.handle == me.handle:
         raise Conflict("handle_taken", handle=kid.handle)
-    stamp = {"created": now(), "created_by": me.id}
-    members = MemberList(id=log_id, **stamp, members=(me, kid))
-    docs: list[Document] = [
-        LogProfile(id=log_id, **stamp, child=child, level=level, coordinator=me.id, opened=today),
-        members,
-    ]
+    created = now()
+    members = MemberList(id=log_id, created=created, created_by=me.id, members=(me, kid))
+    profile = LogProfile(
+        id=log_id,
+        created=created,
+        created_by=me.id,
+        child=child,
+        level=level,
+        coordinator=me.id,
+        opened=today,
+    )
+    docs: list[Document] = [profile, members]
     if concern is not None:
-        docs.append(Concern(id=ids.new_id(), **stamp, text=check_text(concern, "concern"),
-                            level_at_time=level))
+        text = check_text(concern, "concern")
+        docs.append(
+            Concern(
+                id=ids.new_id(), created=created, created_by=me.id, text=text, level_at_time=level
+            )
+        )
     final = store.root / "logs" / log_id
     staging = store.root / "logs" / f".new-{log_id}"
     try:
@@ -581,8 +609,9 @@ def create_log(
         files = [log._seal(doc, members) for doc in docs]
         for rel, data in files:
             write_atomic(staging / rel, data)
-        history.commit(staging, [".gitattributes", MARKER_FILE, *(r for r, _ in files)],
-                       "open log", me.id)
+        history.commit(
+            staging, [".gitattributes", MARKER_FILE, *(r for r, _ in files)], "open log", me.id
+        )
         os.replace(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -98,5 +98,3 @@ def find_person(people: list[Card], handle: str) -> Card:
 
 def person_by_recipient(people: list[Card], recipient: str) -> Card | None:
     return next((p for p in people if p.recipient == recipient), None)
-
-

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 
 from stafett.errors import UsageError
@@ -37,7 +38,7 @@ def parse_date(value: str | date, field: str) -> date:
     raise UsageError("bad_date", field=field)
 
 
-def parse_list(value: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+def parse_list(value: str | Sequence[str] | None) -> tuple[str, ...]:
     if value is None:
         return ()
     items = value.split(",") if isinstance(value, str) else list(value)

@@ -25,7 +25,7 @@ def _dumper() -> YAML:
     yaml = YAML(typ="rt")
     yaml.default_flow_style = False
     yaml.allow_unicode = True
-    yaml.width = 120
+    yaml.width = 1_000_000_000  # never fold: folding quoted text with escapes loses spaces
     yaml.indent(mapping=2, sequence=4, offset=2)
     return yaml
 
@@ -39,6 +39,14 @@ def dump(data: dict[str, Any]) -> str:
     out = io.StringIO()
     _dumper().dump(_literal_blocks(data), out)
     return out.getvalue()
+
+
+def dump_checked(data: dict[str, Any], name: str = "") -> str:
+    """Dump, and prove the text reads back the same before anything is written."""
+    text = dump(data)
+    if jsonable(load(text, name)) != jsonable(data):
+        raise InvalidDocument("yaml_not_round_trip", file=name)
+    return text
 
 
 def load(text: str | bytes, name: str = "") -> dict[str, Any]:
@@ -69,6 +77,11 @@ def _literal_blocks(value: Any) -> Any:
         return {k: _literal_blocks(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_literal_blocks(v) for v in value]
-    if isinstance(value, str) and "\n" in value.rstrip("\n"):
+    if isinstance(value, str) and "\n" in value.rstrip("\n") and _literal_safe(value):
         return LiteralScalarString(value)
     return value
+
+
+def _literal_safe(value: str) -> bool:
+    """A literal block cannot escape anything; text with control characters is quoted."""
+    return all(c == "\n" or c.isprintable() for c in value) and not value[:1].isspace()

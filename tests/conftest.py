@@ -24,8 +24,15 @@ def isolated_git(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         XDG_CONFIG_HOME=str(home / ".config"),
         LANG="C.UTF-8",
     )
-    for name in ("STAFETT_STORE", "STAFETT_IDENTITY", "STAFETT_PASSPHRASE", "STAFETT_LANG",
-                 "LC_ALL", "EDITOR", "VISUAL"):
+    for name in (
+        "STAFETT_STORE",
+        "STAFETT_IDENTITY",
+        "STAFETT_PASSPHRASE",
+        "STAFETT_LANG",
+        "LC_ALL",
+        "EDITOR",
+        "VISUAL",
+    ):
         os.environ.pop(name, None)
     yield
     os.environ.clear()

@@ -14,7 +14,9 @@ def git_objects(repo: Path) -> list[tuple[str, bytes]]:
     """Every object in the repository, decompressed, with its type."""
     out = subprocess.run(
         ["git", "cat-file", "--batch-all-objects", "--batch"],
-        cwd=repo, capture_output=True, check=True,
+        cwd=repo,
+        capture_output=True,
+        check=True,
     ).stdout
     objects, pos = [], 0
     while pos < len(out):

@@ -62,10 +62,23 @@ def _open(world: World, state: Replay, step: dict[str, Any]) -> None:
     child = state.story["child"]
     child_handle = next(h for h, p in state.story["people"].items() if p["name"] == child["name"])
     result = world.run(
-        step["actor"], "--json", "open", "--child-name", child["name"], "--born",
-        _d(child["born"]), "--school", child["school"], "--grade", str(child["grade"]),
-        "--concern", step["concern"], "--level", str(step["level"]),
-        "--child-handle", child_handle,
+        step["actor"],
+        "--json",
+        "open",
+        "--child-name",
+        child["name"],
+        "--born",
+        _d(child["born"]),
+        "--school",
+        child["school"],
+        "--grade",
+        str(child["grade"]),
+        "--concern",
+        step["concern"],
+        "--level",
+        str(step["level"]),
+        "--child-handle",
+        child_handle,
     )
     state.log_id = result.json()["id"]
 
@@ -78,37 +91,98 @@ def _members(world: World, state: Replay, step: dict[str, Any]) -> None:
             world.run(step["actor"], "member", "add", state.log_id, handle)
         else:
             recipient = world.identity(handle).recipient
-            world.run(step["actor"], "member", "add", state.log_id, "--handle", handle,
-                      "--name", p["name"], "--role", "guardian", "--title", p["role"],
-                      "--recipient", recipient)
-    world.run(step["actor"], "level", "set", state.log_id, str(step["level"]),
-              "--why", "Tiltak i egen tjeneste etter samtykke.", "--date", _d(step["date"]))
+            world.run(
+                step["actor"],
+                "member",
+                "add",
+                state.log_id,
+                "--handle",
+                handle,
+                "--name",
+                p["name"],
+                "--role",
+                "guardian",
+                "--title",
+                p["role"],
+                "--recipient",
+                recipient,
+            )
+    world.run(
+        step["actor"],
+        "level",
+        "set",
+        state.log_id,
+        str(step["level"]),
+        "--why",
+        "Tiltak i egen tjeneste etter samtykke.",
+        "--date",
+        _d(step["date"]),
+    )
 
 
 def _measure(world: World, state: Replay, step: dict[str, Any]) -> None:
-    args = ["--json", "measure", "add", state.log_id, "--title", step["title"], "--goal",
-            step["goal"], "--responsible", step["responsible"], "--start", _d(step["start"]),
-            "--evaluate-by", _d(step["evaluate_by"])]
+    args = [
+        "--json",
+        "measure",
+        "add",
+        state.log_id,
+        "--title",
+        step["title"],
+        "--goal",
+        step["goal"],
+        "--responsible",
+        step["responsible"],
+        "--start",
+        _d(step["start"]),
+        "--evaluate-by",
+        _d(step["evaluate_by"]),
+    ]
     if step.get("description"):
         args += ["--description", step["description"]]
     state.hints[step["id_hint"]] = world.run(step["actor"], *args).json()["id"]
 
 
 def _voice(world: World, state: Replay, step: dict[str, Any]) -> None:
-    world.run(step["actor"], "voice", "add", state.log_id, step["words"], "--how", step["how"],
-              "--date", _d(step["date"]))
+    world.run(
+        step["actor"],
+        "voice",
+        "add",
+        state.log_id,
+        step["words"],
+        "--how",
+        step["how"],
+        "--date",
+        _d(step["date"]),
+    )
 
 
 def _concern(world: World, state: Replay, step: dict[str, Any]) -> None:
-    result = world.run(step["actor"], "--json", "concern", "add", state.log_id, step["text"],
-                       "--audience", ",".join(step["audience"]))
+    result = world.run(
+        step["actor"],
+        "--json",
+        "concern",
+        "add",
+        state.log_id,
+        step["text"],
+        "--audience",
+        ",".join(step["audience"]),
+    )
     state.concerns[_d(step["date"])] = result.json()["id"]
 
 
 def _evaluate(world: World, state: Replay, step: dict[str, Any]) -> None:
-    args = ["measure", "evaluate", state.log_id, state.hints[step["measure"]][:7],
-            "--result", RESULT_WORDS.get(step["result"], step["result"]), "--next", step["next"],
-            "--date", _d(step["date"])]
+    args = [
+        "measure",
+        "evaluate",
+        state.log_id,
+        state.hints[step["measure"]][:7],
+        "--result",
+        RESULT_WORDS.get(step["result"], step["result"]),
+        "--next",
+        step["next"],
+        "--date",
+        _d(step["date"]),
+    ]
     if step.get("child_said"):
         args += ["--child-said", step["child_said"]]
     if step.get("evaluate_by"):
@@ -117,9 +191,19 @@ def _evaluate(world: World, state: Replay, step: dict[str, Any]) -> None:
 
 
 def _meeting(world: World, state: Replay, step: dict[str, Any]) -> None:
-    args = ["meeting", "add", state.log_id, "--date", _d(step["date"]), "--participants",
-            ",".join(step["participants"]), "--child-present", step["child_present"],
-            "--minutes", step["minutes"]]
+    args = [
+        "meeting",
+        "add",
+        state.log_id,
+        "--date",
+        _d(step["date"]),
+        "--participants",
+        ",".join(step["participants"]),
+        "--child-present",
+        step["child_present"],
+        "--minutes",
+        step["minutes"],
+    ]
     for item in step.get("agenda", []):
         args += ["--agenda", item]
     for decision in step.get("decisions", []):
@@ -128,8 +212,17 @@ def _meeting(world: World, state: Replay, step: dict[str, Any]) -> None:
 
 
 def _level(world: World, state: Replay, step: dict[str, Any]) -> None:
-    world.run(step["actor"], "level", "set", state.log_id, str(step["level"]), "--why",
-              step["why"], "--date", _d(step["date"]))
+    world.run(
+        step["actor"],
+        "level",
+        "set",
+        state.log_id,
+        str(step["level"]),
+        "--why",
+        step["why"],
+        "--date",
+        _d(step["date"]),
+    )
 
 
 _STEPS = {
@@ -154,11 +247,34 @@ def sensitive_strings(story: dict[str, Any]) -> list[str]:
     found |= {p["service"] for p in story["people"].values() if p["service"]}
     for step in story["steps"]:
         for key, value in step.items():
-            if key in ("date", "actor", "do", "level", "id_hint", "measure", "audience",
-                       "participants", "members", "given_by", "stafettholder", "include",
-                       "exclude", "consent_given_by", "by", "responsible", "next", "result",
-                       "child_present", "child_heard", "effect", "to", "start", "evaluate_by",
-                       "valid_until", "starts"):
+            if key in (
+                "date",
+                "actor",
+                "do",
+                "level",
+                "id_hint",
+                "measure",
+                "audience",
+                "participants",
+                "members",
+                "given_by",
+                "stafettholder",
+                "include",
+                "exclude",
+                "consent_given_by",
+                "by",
+                "responsible",
+                "next",
+                "result",
+                "child_present",
+                "child_heard",
+                "effect",
+                "to",
+                "start",
+                "evaluate_by",
+                "valid_until",
+                "starts",
+            ):
                 continue
             values = value if isinstance(value, list) else [value]
             found |= {v for v in values if isinstance(v, str) and len(v) >= 8}

@@ -25,13 +25,39 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
     world.init("nora")
     for handle in ("kari", "ola"):
         world.run("nora", "people", "add", str(world.card(handle)), "--handle", handle)
-    log_id = world.run("nora", "--json", "open", "--child-name", "Jørgen Ås", "--born",
-                       "2015-01-30", "--school", "Bjørkly skole", "--grade", "5",
-                       "--concern", CONCERN).json()["id"]
+    log_id = world.run(
+        "nora",
+        "--json",
+        "open",
+        "--child-name",
+        "Jørgen Ås",
+        "--born",
+        "2015-01-30",
+        "--school",
+        "Bjørkly skole",
+        "--grade",
+        "5",
+        "--concern",
+        CONCERN,
+    ).json()["id"]
     world.run("nora", "member", "add", log_id[:6], "kari")
-    measure = world.run("nora", "--json", "measure", "add", log_id[:6], "--title", "Fast makker",
-                        "--goal", "Jørgen skal ha noen å gå til.", "--responsible", "kari",
-                        "--start", "2025-09-01", "--evaluate-by", "2025-10-01").json()["id"]
+    measure = world.run(
+        "nora",
+        "--json",
+        "measure",
+        "add",
+        log_id[:6],
+        "--title",
+        "Fast makker",
+        "--goal",
+        "Jørgen skal ha noen å gå til.",
+        "--responsible",
+        "kari",
+        "--start",
+        "2025-09-01",
+        "--evaluate-by",
+        "2025-10-01",
+    ).json()["id"]
     return world.root, log_id, measure
 
 
@@ -57,50 +83,154 @@ def snapshot(world: World, log_id: str) -> tuple[str, str, dict[str, str]]:
 
 
 def _git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["git", *args], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout
 
 
 BAD_INPUTS = [
     pytest.param(
-        ["measure", "add", "{log}", "--title", "T", "--goal", "G", "--responsible", "kari",
-         "--evaluate-by", "31.02.2025"],
-        ExitCode.USAGE, "Feltet «evaluate_by» må være en dato som 2025-09-22 eller 22.09.2025.",
-        id="bad-date"),
-    pytest.param(["member", "add", "{log}", "ingen"], ExitCode.NOT_FOUND,
-                 "Fant ingen person med kallenavnet «ingen» i personregisteret.", id="unknown-person"),
-    pytest.param(["measure", "add", "{log}", "--title", "T", "--goal", "G", "--responsible",
-                  "ingen", "--start", "2025-09-01", "--evaluate-by", "2025-10-01"],
-                 ExitCode.NOT_FOUND,
-                 "«ingen» er ikke medlem av loggen.", id="unknown-member"),
-    pytest.param(["show", "zzzzzz"], ExitCode.NOT_FOUND,
-                 "Fant ingen logg med id som begynner på «zzzzzz».", id="unknown-log"),
-    pytest.param(["measure", "evaluate", "{log}", "zzzz", "--result", "oppnådd", "--next",
-                  "fortsette"], ExitCode.NOT_FOUND,
-                 "Fant ingen tiltak med id som begynner på «zzzz».", id="unknown-measure"),
-    pytest.param(["show", "ab"], ExitCode.USAGE,
-                 "«ab» er ingen gyldig referanse til logg: skriv minst 4 tegn av id-en.",
-                 id="too-short-reference"),
-    pytest.param(["measure", "evaluate", "{log}", "{measure}", "--result", "kanskje", "--next",
-                  "fortsette"], ExitCode.USAGE,
-                 "Feltet «result» må være en av: oppnådd, delvis oppnådd, ikke oppnådd.",
-                 id="bad-choice"),
-    pytest.param(["note", "add", "{log}", "   "], ExitCode.USAGE,
-                 "Feltet «text» kan ikke være tomt.", id="empty-text"),
-    pytest.param(["level", "set", "{log}", "7", "--why", "Fordi."], ExitCode.USAGE,
-                 "Nivået finnes ikke i handlingsveilederen; gyldige nivåer er 0, 1, 2, 3.",
-                 id="bad-level"),
-    pytest.param(["measure", "add", "{log}", "--title", "T", "--goal", "G", "--responsible",
-                  "kari", "--start", "2025-10-01", "--evaluate-by", "2025-09-01"], ExitCode.USAGE,
-                 "Evalueringsdatoen kan ikke være før startdatoen.", id="evaluate-before-start"),
-    pytest.param(["meeting", "add", "{log}", "--date", "2025-10-01", "--participants", "nora",
-                  "--child-present", "deler av møtet", "--minutes", "Kort møte."], ExitCode.USAGE,
-                 "Oppgi hvor mange minutter barnet var med (--child-minutes).", id="part-no-minutes"),
-    pytest.param(["meeting", "add", "{log}", "--date", "2025-10-01", "--participants", "nora",
-                  "--child-present", "nei", "--minutes", "@finnes-ikke.txt"], ExitCode.USAGE,
-                 "Fant ikke filen finnes-ikke.txt med referatet.", id="missing-minutes-file"),
-    pytest.param(["member", "add", "{log}", "kari"], ExitCode.CONFLICT,
-                 "«kari» er allerede medlem av loggen.", id="already-member"),
+        [
+            "measure",
+            "add",
+            "{log}",
+            "--title",
+            "T",
+            "--goal",
+            "G",
+            "--responsible",
+            "kari",
+            "--evaluate-by",
+            "31.02.2025",
+        ],
+        ExitCode.USAGE,
+        "Feltet «evaluate_by» må være en dato som 2025-09-22 eller 22.09.2025.",
+        id="bad-date",
+    ),
+    pytest.param(
+        ["member", "add", "{log}", "ingen"],
+        ExitCode.NOT_FOUND,
+        "Fant ingen person med kallenavnet «ingen» i personregisteret.",
+        id="unknown-person",
+    ),
+    pytest.param(
+        [
+            "measure",
+            "add",
+            "{log}",
+            "--title",
+            "T",
+            "--goal",
+            "G",
+            "--responsible",
+            "ingen",
+            "--start",
+            "2025-09-01",
+            "--evaluate-by",
+            "2025-10-01",
+        ],
+        ExitCode.NOT_FOUND,
+        "«ingen» er ikke medlem av loggen.",
+        id="unknown-member",
+    ),
+    pytest.param(
+        ["show", "zzzzzz"],
+        ExitCode.NOT_FOUND,
+        "Fant ingen logg med id som begynner på «zzzzzz».",
+        id="unknown-log",
+    ),
+    pytest.param(
+        ["measure", "evaluate", "{log}", "zzzz", "--result", "oppnådd", "--next", "fortsette"],
+        ExitCode.NOT_FOUND,
+        "Fant ingen tiltak med id som begynner på «zzzz».",
+        id="unknown-measure",
+    ),
+    pytest.param(
+        ["show", "ab"],
+        ExitCode.USAGE,
+        "«ab» er ingen gyldig referanse til logg: skriv minst 4 tegn av id-en.",
+        id="too-short-reference",
+    ),
+    pytest.param(
+        ["measure", "evaluate", "{log}", "{measure}", "--result", "kanskje", "--next", "fortsette"],
+        ExitCode.USAGE,
+        "Feltet «result» må være en av: oppnådd, delvis oppnådd, ikke oppnådd.",
+        id="bad-choice",
+    ),
+    pytest.param(
+        ["note", "add", "{log}", "   "],
+        ExitCode.USAGE,
+        "Feltet «text» kan ikke være tomt.",
+        id="empty-text",
+    ),
+    pytest.param(
+        ["level", "set", "{log}", "7", "--why", "Fordi."],
+        ExitCode.USAGE,
+        "Nivået finnes ikke i handlingsveilederen; gyldige nivåer er 0, 1, 2, 3.",
+        id="bad-level",
+    ),
+    pytest.param(
+        [
+            "measure",
+            "add",
+            "{log}",
+            "--title",
+            "T",
+            "--goal",
+            "G",
+            "--responsible",
+            "kari",
+            "--start",
+            "2025-10-01",
+            "--evaluate-by",
+            "2025-09-01",
+        ],
+        ExitCode.USAGE,
+        "Evalueringsdatoen kan ikke være før startdatoen.",
+        id="evaluate-before-start",
+    ),
+    pytest.param(
+        [
+            "meeting",
+            "add",
+            "{log}",
+            "--date",
+            "2025-10-01",
+            "--participants",
+            "nora",
+            "--child-present",
+            "deler av møtet",
+            "--minutes",
+            "Kort møte.",
+        ],
+        ExitCode.USAGE,
+        "Oppgi hvor mange minutter barnet var med (--child-minutes).",
+        id="part-no-minutes",
+    ),
+    pytest.param(
+        [
+            "meeting",
+            "add",
+            "{log}",
+            "--date",
+            "2025-10-01",
+            "--participants",
+            "nora",
+            "--child-present",
+            "nei",
+            "--minutes",
+            "@finnes-ikke.txt",
+        ],
+        ExitCode.USAGE,
+        "Fant ikke filen finnes-ikke.txt med referatet.",
+        id="missing-minutes-file",
+    ),
+    pytest.param(
+        ["member", "add", "{log}", "kari"],
+        ExitCode.CONFLICT,
+        "«kari» er allerede medlem av loggen.",
+        id="already-member",
+    ),
 ]
 
 
@@ -171,15 +301,19 @@ def test_corrupt_file(case: tuple[World, str, str]) -> None:
     rel = f"measure/{measure}.yaml.age"
     data = bytearray((world.log_dir(log_id) / rel).read_bytes())
     data[-20] ^= 0xFF
-    _tampered(world, log_id, rel, bytes(data),
-              f"Filen {rel} er ødelagt og kan ikke dekrypteres.")
+    _tampered(world, log_id, rel, bytes(data), f"Filen {rel} er ødelagt og kan ikke dekrypteres.")
 
 
 def test_plaintext_where_ciphertext_belongs(case: tuple[World, str, str]) -> None:
     world, log_id, measure = case
     rel = f"measure/{measure}.yaml.age"
-    _tampered(world, log_id, rel, b"kind: measure\ntitle: Fast makker\n",
-              f"Filen {rel} er ikke kryptert med age, men skulle vært det.")
+    _tampered(
+        world,
+        log_id,
+        rel,
+        b"kind: measure\ntitle: Fast makker\n",
+        f"Filen {rel} er ikke kryptert med age, men skulle vært det.",
+    )
 
 
 def test_schema_violation_names_the_field_not_the_value(case: tuple[World, str, str]) -> None:
@@ -197,8 +331,13 @@ def test_a_document_moved_to_another_id_is_detected(case: tuple[World, str, str]
     source = world.log_dir(log_id) / f"measure/{measure}.yaml.age"
     other = "0" * 20
     rel = f"measure/{other}.yaml.age"
-    _tampered(world, log_id, rel, source.read_bytes(),
-              f"Filen {rel} ligger ikke der id-en og typen sier; den kan være flyttet eller byttet.")
+    _tampered(
+        world,
+        log_id,
+        rel,
+        source.read_bytes(),
+        f"Filen {rel} ligger ikke der id-en og typen sier; den kan være flyttet eller byttet.",
+    )
 
 
 def test_english_messages_and_debug_traceback(case: tuple[World, str, str]) -> None:
@@ -213,12 +352,30 @@ def test_key_and_people_are_never_overwritten(case: tuple[World, str, str]) -> N
     world, _, _ = case
     key = world.key_files["nora"]
     before = key.read_bytes()
-    result = world.run(None, "--identity", str(key), "key", "new", "--no-passphrase", "--name",
-                       "Ny", "--role", "lærer", code=int(ExitCode.CONFLICT))
+    result = world.run(
+        None,
+        "--identity",
+        str(key),
+        "key",
+        "new",
+        "--no-passphrase",
+        "--name",
+        "Ny",
+        "--role",
+        "lærer",
+        code=int(ExitCode.CONFLICT),
+    )
     assert "finnes allerede; en nøkkel blir aldri overskrevet." in result.err
     assert key.read_bytes() == before
     people = (world.store_path / "people.yaml").read_bytes()
-    again = world.run("nora", "people", "add", str(world.card("kari")), "--handle", "kari",
-                      code=int(ExitCode.CONFLICT))
+    again = world.run(
+        "nora",
+        "people",
+        "add",
+        str(world.card("kari")),
+        "--handle",
+        "kari",
+        code=int(ExitCode.CONFLICT),
+    )
     assert again.err.strip() == "Kallenavnet «kari» er allerede i bruk."
     assert (world.store_path / "people.yaml").read_bytes() == people

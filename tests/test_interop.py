@@ -32,15 +32,30 @@ def _validator(kind: str) -> Draft202012Validator:
         contents = json.loads(file.read_text("utf-8"))
         pairs.append((contents["$id"], Resource.from_contents(contents)))
     schema = json.loads((SCHEMAS / f"{kind}.schema.json").read_text("utf-8"))
-    return Draft202012Validator(schema, registry=Registry().with_resources(pairs),
-                                format_checker=FormatChecker())
+    return Draft202012Validator(
+        schema, registry=Registry().with_resources(pairs), format_checker=FormatChecker()
+    )
 
 
 def _open_log(world: World, coordinator: str) -> str:
     world.init(coordinator)
-    return str(world.run(coordinator, "--json", "open", "--child-name", "Åse Ødegård",
-                         "--born", "12.04.2016", "--school", "Bjørkly skole", "--grade", "4",
-                         "--concern", CONCERN).json()["id"])
+    return str(
+        world.run(
+            coordinator,
+            "--json",
+            "open",
+            "--child-name",
+            "Åse Ødegård",
+            "--born",
+            "12.04.2016",
+            "--school",
+            "Bjørkly skole",
+            "--grade",
+            "4",
+            "--concern",
+            CONCERN,
+        ).json()["id"]
+    )
 
 
 @needs_age
@@ -48,8 +63,11 @@ def test_age_tool_decrypts_a_stafett_document_that_validates(world: World) -> No
     world.person("nora", "Nora Bø", "kontaktlærer", "Bjørkly skole")
     log_id = _open_log(world, "nora")
     (concern,) = (world.log_dir(log_id) / "concern").iterdir()
-    plain = subprocess.run(["age", "-d", "-i", str(world.key_files["nora"]), str(concern)],
-                           capture_output=True, check=True).stdout
+    plain = subprocess.run(
+        ["age", "-d", "-i", str(world.key_files["nora"]), str(concern)],
+        capture_output=True,
+        check=True,
+    ).stdout
     data = YAML(typ="safe").load(plain.decode("utf-8"))
     assert data["text"] == CONCERN
     errors = list(_validator("concern").iter_errors(yamlio.jsonable(data)))
@@ -61,8 +79,19 @@ def test_pyage_decrypts_a_stafett_document(world: World) -> None:
     log_id = _open_log(world, "nora")
     pyage = Path(sys.executable).with_name("pyage")
     out = world.root / "log.yaml"
-    subprocess.run([str(pyage), "decrypt", "-i", str(world.log_dir(log_id) / "log.yaml.age"),
-                    "-o", str(out), str(world.key_files["nora"])], capture_output=True, check=True)
+    subprocess.run(
+        [
+            str(pyage),
+            "decrypt",
+            "-i",
+            str(world.log_dir(log_id) / "log.yaml.age"),
+            "-o",
+            str(out),
+            str(world.key_files["nora"]),
+        ],
+        capture_output=True,
+        check=True,
+    )
     data = YAML(typ="safe").load(out.read_text("utf-8"))
     assert data["child"]["name"] == "Åse Ødegård"
     assert list(_validator("log").iter_errors(yamlio.jsonable(data))) == []
@@ -73,18 +102,48 @@ def test_a_key_from_age_keygen_is_a_complete_identity(world: World) -> None:
     key = world.keys / "script.key"
     world.keys.mkdir(parents=True, exist_ok=True)
     subprocess.run(["age-keygen", "-o", str(key)], capture_output=True, check=True)
-    recipient = subprocess.run(["age-keygen", "-y", str(key)], capture_output=True, text=True,
-                               check=True).stdout.strip()
+    recipient = subprocess.run(
+        ["age-keygen", "-y", str(key)], capture_output=True, text=True, check=True
+    ).stdout.strip()
     world.key_files["script"] = key
     world.person("recovery", "Gjenoppretting", "nøkkel")
     from stafett.keys import load_identity
 
-    world.run("script", "init", str(world.store_path), "--municipality", "Testvik",
-              "--recovery", load_identity(world.key_files["recovery"]).recipient)
-    world.run("script", "people", "add", "--handle", "rapport", "--name", "Rapportskript",
-              "--role", "skript", "--recipient", recipient)
-    log_id = world.run("script", "--json", "open", "--child-name", "Åse Ødegård", "--born",
-                       "2016-04-12", "--school", "Bjørkly skole", "--grade", "4").json()["id"]
+    world.run(
+        "script",
+        "init",
+        str(world.store_path),
+        "--municipality",
+        "Testvik",
+        "--recovery",
+        load_identity(world.key_files["recovery"]).recipient,
+    )
+    world.run(
+        "script",
+        "people",
+        "add",
+        "--handle",
+        "rapport",
+        "--name",
+        "Rapportskript",
+        "--role",
+        "skript",
+        "--recipient",
+        recipient,
+    )
+    log_id = world.run(
+        "script",
+        "--json",
+        "open",
+        "--child-name",
+        "Åse Ødegård",
+        "--born",
+        "2016-04-12",
+        "--school",
+        "Bjørkly skole",
+        "--grade",
+        "4",
+    ).json()["id"]
     assert "Åse Ødegård" in world.run("script", "show", log_id[:6]).out
 
 
@@ -94,8 +153,18 @@ def test_passphrase_key_opens_with_age_and_unlocks_in_stafett(world: World) -> N
     import pexpect
 
     key = world.keys / "nora.identity.age"
-    world.run(None, "--identity", str(key), "key", "new", "--name", "Nora Bø",
-              "--role", "kontaktlærer", STAFETT_PASSPHRASE="riktig hest batteri")
+    world.run(
+        None,
+        "--identity",
+        str(key),
+        "key",
+        "new",
+        "--name",
+        "Nora Bø",
+        "--role",
+        "kontaktlærer",
+        STAFETT_PASSPHRASE="riktig hest batteri",
+    )
     assert key.read_bytes().startswith(b"age-encryption.org/v1\n")
     assert b"AGE-SECRET-KEY" not in key.read_bytes()
     out = world.root / "opened.key"
@@ -105,8 +174,9 @@ def test_passphrase_key_opens_with_age_and_unlocks_in_stafett(world: World) -> N
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    recipient = subprocess.run(["age-keygen", "-y", str(out)], capture_output=True, text=True,
-                               check=True).stdout.strip()
+    recipient = subprocess.run(
+        ["age-keygen", "-y", str(out)], capture_output=True, text=True, check=True
+    ).stdout.strip()
     card = YAML(typ="safe").load((world.keys / "nora.card.yaml").read_text("utf-8"))
     assert card["recipient"] == recipient
 
@@ -114,18 +184,38 @@ def test_passphrase_key_opens_with_age_and_unlocks_in_stafett(world: World) -> N
     world.person("recovery", "Gjenoppretting", "nøkkel")
     from stafett.keys import load_identity
 
-    world.run("nora", "init", str(world.store_path), "--municipality", "Testvik",
-              "--recovery", load_identity(world.key_files["recovery"]).recipient)
-    log_id = world.run("nora", "--json", "open", "--child-name", "Åse Ødegård", "--born",
-                       "2016-04-12", "--school", "Bjørkly skole", "--grade", "4",
-                       STAFETT_PASSPHRASE="riktig hest batteri").json()["id"]
+    world.run(
+        "nora",
+        "init",
+        str(world.store_path),
+        "--municipality",
+        "Testvik",
+        "--recovery",
+        load_identity(world.key_files["recovery"]).recipient,
+    )
+    log_id = world.run(
+        "nora",
+        "--json",
+        "open",
+        "--child-name",
+        "Åse Ødegård",
+        "--born",
+        "2016-04-12",
+        "--school",
+        "Bjørkly skole",
+        "--grade",
+        "4",
+        STAFETT_PASSPHRASE="riktig hest batteri",
+    ).json()["id"]
     head = _head(world.log_dir(log_id))
-    wrong = world.run("nora", "note", "add", log_id[:6], "Et notat.", code=4,
-                      STAFETT_PASSPHRASE="feil frase")
+    wrong = world.run(
+        "nora", "note", "add", log_id[:6], "Et notat.", code=4, STAFETT_PASSPHRASE="feil frase"
+    )
     assert wrong.err.strip() == "Feil passordfrase. Ingenting er endret."
     assert _head(world.log_dir(log_id)) == head
 
 
 def _head(repo: Path) -> str:
-    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True,
-                          check=True).stdout.strip()
+    return subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout.strip()

@@ -29,8 +29,9 @@ STORIES = [
 
 
 @pytest.fixture(scope="module", params=STORIES)
-def played(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-           ) -> tuple[World, Replay]:
+def played(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[World, Replay]:
     world = World(tmp_path_factory.mktemp("story"))
     state = replay(world, load_story(request.param), through="change level")
     return world, state
@@ -43,9 +44,13 @@ def _concern_step(state: Replay) -> dict[str, Any]:
 def test_restricted_concern_is_readable_by_its_audience_only(played: tuple[World, Replay]) -> None:
     world, state = played
     step = _concern_step(state)
-    concern = world.log_dir(state.log_id) / "concern" / f"{state.concerns[str(step['date'])]}.yaml.age"
+    concern = (
+        world.log_dir(state.log_id) / "concern" / f"{state.concerns[str(step['date'])]}.yaml.age"
+    )
     data = concern.read_bytes()
-    readers = {h for h in world.key_files if h != "recovery" and can_decrypt(data, world.identity(h))}
+    readers = {
+        h for h in world.key_files if h != "recovery" and can_decrypt(data, world.identity(h))
+    }
     assert readers == set(step["audience"])
     assert can_decrypt(data, world.identity("recovery"))
     outsider = next(h for h in state.story["steps"][2]["members"] if h not in step["audience"])
@@ -71,8 +76,11 @@ def test_every_document_decrypts_for_its_audience_and_no_one_else(
         rel = file.relative_to(folder).as_posix()
         doc = parse_document(_plain(file, recovery), rel, state.log_id)
         expected = with_keys if doc.audience is None else {by_id[i] for i in doc.audience}
-        readers = {h for h in world.key_files if h != "recovery"
-                   and can_decrypt(file.read_bytes(), world.identity(h))}
+        readers = {
+            h
+            for h in world.key_files
+            if h != "recovery" and can_decrypt(file.read_bytes(), world.identity(h))
+        }
         assert readers == expected, rel
 
 

@@ -43,8 +43,9 @@ class World:
         env.update(extra)
         return env
 
-    def run(self, actor: str | None, *args: str, code: int = 0, stdin: str | None = None,
-            **env: str) -> Result:
+    def run(
+        self, actor: str | None, *args: str, code: int = 0, stdin: str | None = None, **env: str
+    ) -> Result:
         """Run `stafett ARGS` as `actor`; fail loudly if the exit code is not `code`."""
         proc = subprocess.run(
             [sys.executable, "-m", "stafett", *args],
@@ -65,8 +66,17 @@ class World:
     def person(self, handle: str, name: str, title: str, service: str | None = None) -> Path:
         """A real key made by `stafett key new`, without passphrase (scripts and tests)."""
         path = self.keys / f"{handle}.key"
-        args = ["--identity", str(path), "key", "new", "--no-passphrase", "--name", name,
-                "--role", title]
+        args = [
+            "--identity",
+            str(path),
+            "key",
+            "new",
+            "--no-passphrase",
+            "--name",
+            name,
+            "--role",
+            title,
+        ]
         if service:
             args += ["--service", service]
         self.run(None, *args)
@@ -81,8 +91,15 @@ class World:
 
     def init(self, coordinator: str, municipality: str = "Testvik kommune") -> None:
         recovery = self.person("recovery", "Kommunens gjenoppretting", "nøkkel")
-        self.run(coordinator, "init", str(self.store_path), "--municipality", municipality,
-                 "--recovery", load_identity(recovery).recipient)
+        self.run(
+            coordinator,
+            "init",
+            str(self.store_path),
+            "--municipality",
+            municipality,
+            "--recovery",
+            load_identity(recovery).recipient,
+        )
 
     def store(self, actor: str) -> Store:
         return Store.open(self.store_path, identity=self.key_files[actor])

@@ -75,4 +75,3 @@ def option_text(value: str | None, field_name: str) -> str | None:
         return path.read_text("utf-8")
     except OSError:
         raise UsageError("bad_minutes_file", file=path.name) from None
-

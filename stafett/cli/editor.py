@@ -15,16 +15,20 @@ from stafett.errors import UsageError
 
 
 def edit_text(environ: Mapping[str, str], initial: str = "") -> str:
-    editor = environ.get("VISUAL") or environ.get("EDITOR") or (
-        "notepad" if sys.platform == "win32" else "vi")
+    editor = (
+        environ.get("VISUAL")
+        or environ.get("EDITOR")
+        or ("notepad" if sys.platform == "win32" else "vi")
+    )
     memory = Path("/dev/shm")
     folder = str(memory) if memory.is_dir() and os.access(memory, os.W_OK) else None
     with tempfile.TemporaryDirectory(prefix="stafett-", dir=folder) as tmp:
         file = Path(tmp) / "tekst.txt"
         file.write_text(initial, encoding="utf-8")
         try:
-            done = subprocess.run([*shlex.split(editor, posix=os.name != "nt"), str(file)],
-                                  check=False)
+            done = subprocess.run(
+                [*shlex.split(editor, posix=os.name != "nt"), str(file)], check=False
+            )
             text = file.read_text(encoding="utf-8")
         finally:
             size = file.stat().st_size if file.exists() else 0

@@ -15,7 +15,9 @@ from stafett.errors import NoAccess, UsageError
 from stafett.keys import new_key, show_card
 from stafett.people import card_text
 
-key_app = typer.Typer(help="Din nøkkel: lag den og vis det offentlige kortet.", no_args_is_help=True)
+key_app = typer.Typer(
+    help="Din nøkkel: lag den og vis det offentlige kortet.", no_args_is_help=True
+)
 
 
 @key_app.command("new")
@@ -25,15 +27,19 @@ def new(
     role: Annotated[str, typer.Option("--role", help="Stilling, f.eks. helsesykepleier.")],
     service: Annotated[str | None, typer.Option("--service", help="Tjeneste.")] = None,
     no_passphrase: Annotated[
-        bool, typer.Option("--no-passphrase", help="Bare for skript og tester: nøkkel uten passordfrase.")
+        bool,
+        typer.Option(
+            "--no-passphrase", help="Bare for skript og tester: nøkkel uten passordfrase."
+        ),
     ] = False,
 ) -> None:
     """Lag en ny nøkkel (make a new key), beskyttet med passordfrase."""
     env = env_of(ctx)
     if no_passphrase:
         env.warn(L("no_passphrase_warning", env.lang))
-    passphrase = None if no_passphrase else _new_passphrase(env.environ.get("STAFETT_PASSPHRASE"),
-                                                           env.lang)
+    passphrase = (
+        None if no_passphrase else _new_passphrase(env.environ.get("STAFETT_PASSPHRASE"), env.lang)
+    )
     card = new_key(env.key_path, name=name, title=role, service=service, passphrase=passphrase)
     emit(env, card, L("key_created", env.lang, file=str(env.key_path)) + "\n" + card_text(card))
 
@@ -41,7 +47,9 @@ def new(
 @key_app.command("show")
 def show(
     ctx: typer.Context,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Skriv kortet til fil.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Skriv kortet til fil.")
+    ] = None,
 ) -> None:
     """Vis ditt offentlige kort (show your public card) til å gi til andre."""
     env = env_of(ctx)

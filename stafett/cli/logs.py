@@ -27,8 +27,9 @@ def open_log(
     born: Annotated[str, typer.Option("--born", help="Fødselsdato.")],
     school: Annotated[str, typer.Option("--school", help="Barnehage eller skole.")],
     grade: Annotated[int, typer.Option("--grade", help="Trinn (0 = barnehage).")],
-    concern: Annotated[str | None, typer.Option("--concern", help="Undringen eller bekymringen.")]
-    = None,
+    concern: Annotated[
+        str | None, typer.Option("--concern", help="Undringen eller bekymringen.")
+    ] = None,
     level: Annotated[int, typer.Option("--level")] = 0,
     national_id: Annotated[str | None, typer.Option("--national-id")] = None,
     language: Annotated[str | None, typer.Option("--language", help="Barnets språk.")] = None,
@@ -36,9 +37,17 @@ def open_log(
 ) -> None:
     """Opprett en stafettlogg (open a log); du blir stafettholder."""
     env = env_of(ctx)
-    log = env.store().open_log(child_name=child_name, born=born, school=school, grade=grade,
-                               concern=concern, level=level, national_id=national_id,
-                               language=language, child_handle=child_handle)
+    log = env.store().open_log(
+        child_name=child_name,
+        born=born,
+        school=school,
+        grade=grade,
+        concern=concern,
+        level=level,
+        national_id=national_id,
+        language=language,
+        child_handle=child_handle,
+    )
     emit(env, {"id": log.id, "short_id": log.short_id}, log.short_id)
 
 
@@ -52,8 +61,16 @@ def history(ctx: typer.Context, log: LogArg) -> None:
     """Vis historikken (show the history): hvem, når og hva."""
     env = env_of(ctx)
     entries = log_history(env.store().log(log))
-    rows = [[e.when.strftime("%d.%m.%Y %H:%M"), e.author, L(f"action.{e.action}", env.lang),
-             L(f"kind.{e.kind}", env.lang), e.doc_id] for e in entries]
+    rows = [
+        [
+            e.when.strftime("%d.%m.%Y %H:%M"),
+            e.author,
+            L(f"action.{e.action}", env.lang),
+            L(f"kind.{e.kind}", env.lang),
+            e.doc_id,
+        ]
+        for e in entries
+    ]
     headers = [L(h, env.lang) for h in ("when", "who", "what", "kind", "id")]
     emit(env, entries, table(headers, rows))
 
@@ -67,8 +84,10 @@ def verify(ctx: typer.Context, log: Annotated[str | None, typer.Argument()] = No
     lines = []
     for r in reports:
         status = L("ok", env.lang) if r.ok else L("problems", env.lang, count=len(r.problems))
-        lines.append(f"{short(r.log_id)}: {status} · " +
-                     L("checked", env.lang, checked=r.checked, unreadable=r.unreadable))
+        lines.append(
+            f"{short(r.log_id)}: {status} · "
+            + L("checked", env.lang, checked=r.checked, unreadable=r.unreadable)
+        )
         lines += [f"  - {p.message(env.lang)}" for p in r.problems]
     emit(env, reports, "\n".join(lines) or L("no_logs", env.lang))
     if not all(r.ok for r in reports):

@@ -30,8 +30,19 @@ def add(
 ) -> None:
     """Legg til et medlem (add a member): fagperson fra registeret, eller foresatt/barn."""
     env = env_of(ctx)
-    member = env.store().log(log).add_member(person, role=role, handle=handle, name=name,
-                                             title=title, service=service, recipient=recipient)
+    member = (
+        env.store()
+        .log(log)
+        .add_member(
+            person,
+            role=role,
+            handle=handle,
+            name=name,
+            title=title,
+            service=service,
+            recipient=recipient,
+        )
+    )
     emit(env, member, L("member_added", env.lang, handle=member.handle))
 
 

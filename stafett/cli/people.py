@@ -11,13 +11,17 @@ from stafett.cli.context import env_of
 from stafett.cli.render import L, emit, table
 from stafett.people import make_card, read_card
 
-people_app = typer.Typer(help="Personregisteret: fagpersoners offentlige kort.", no_args_is_help=True)
+people_app = typer.Typer(
+    help="Personregisteret: fagpersoners offentlige kort.", no_args_is_help=True
+)
 
 
 @people_app.command("add")
 def add(
     ctx: typer.Context,
-    card_file: Annotated[Path | None, typer.Argument(help="Et kort fra «stafett key show».")] = None,
+    card_file: Annotated[
+        Path | None, typer.Argument(help="Et kort fra «stafett key show».")
+    ] = None,
     handle: Annotated[str | None, typer.Option("--handle", help="Kort navn, f.eks. kari.")] = None,
     name: Annotated[str | None, typer.Option("--name")] = None,
     role: Annotated[str | None, typer.Option("--role", help="Stilling.")] = None,
@@ -29,7 +33,9 @@ def add(
     card = (
         read_card(card_file)
         if card_file is not None
-        else make_card(name=name or "", title=role or "", service=service, recipient=recipient or "")
+        else make_card(
+            name=name or "", title=role or "", service=service, recipient=recipient or ""
+        )
     )
     added = env.store().add_person(card, handle)
     emit(env, added, L("person_added", env.lang, handle=added.handle))

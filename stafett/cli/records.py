@@ -30,7 +30,10 @@ def _saved(ctx: typer.Context, doc: Document) -> None:
 
 @concern_app.command("add")
 def add_concern(
-    ctx: typer.Context, log: LogArg, text: Annotated[str, typer.Argument()], audience: Audience = None
+    ctx: typer.Context,
+    log: LogArg,
+    text: Annotated[str, typer.Argument()],
+    audience: Audience = None,
 ) -> None:
     """Skriv ned en undring eller bekymring (add a concern)."""
     _saved(ctx, env_of(ctx).store().log(log).add_concern(text, audience=audience))
@@ -49,9 +52,20 @@ def add_measure(
     audience: Audience = None,
 ) -> None:
     """Legg til et tiltak (add a measure) med ansvarlig og evalueringsdato."""
-    doc = env_of(ctx).store().log(log).add_measure(
-        title=title, goal=goal, responsible=responsible, evaluate_by=evaluate_by, start=start,
-        description=description, audience=audience)
+    doc = (
+        env_of(ctx)
+        .store()
+        .log(log)
+        .add_measure(
+            title=title,
+            goal=goal,
+            responsible=responsible,
+            evaluate_by=evaluate_by,
+            start=start,
+            description=description,
+            audience=audience,
+        )
+    )
     _saved(ctx, doc)
 
 
@@ -70,9 +84,20 @@ def evaluate(
     when: Annotated[str | None, typer.Option("--date")] = None,
 ) -> None:
     """Evaluer et tiltak (evaluate a measure)."""
-    doc = env_of(ctx).store().log(log).evaluate_measure(
-        measure, result=result, next=next_step, when=when, text=text, child_said=child_said,
-        evaluate_by=evaluate_by)
+    doc = (
+        env_of(ctx)
+        .store()
+        .log(log)
+        .evaluate_measure(
+            measure,
+            result=result,
+            next=next_step,
+            when=when,
+            text=text,
+            child_said=child_said,
+            evaluate_by=evaluate_by,
+        )
+    )
     _saved(ctx, doc)
 
 
@@ -88,9 +113,17 @@ def list_measures(
     measures = the_log.measures(status)
     from datetime import date
 
-    rows = measure_rows([(m, the_log.member_name(m.responsible),
-                          m.status in ("planned", "active") and m.evaluate_by < date.today())
-                         for m in measures], env.lang)
+    rows = measure_rows(
+        [
+            (
+                m,
+                the_log.member_name(m.responsible),
+                m.status in ("planned", "active") and m.evaluate_by < date.today(),
+            )
+            for m in measures
+        ],
+        env.lang,
+    )
     headers = [L(h, env.lang) for h in ("id", "measure", "responsible", "status", "evaluate_by")]
     emit(env, measures, table(headers, rows) if rows else L("none", env.lang))
 
@@ -114,10 +147,20 @@ def add_meeting(
     """Skriv referat fra et møte (record a meeting)."""
     env = env_of(ctx)
     text = edit_text(env.environ) if edit else option_text(minutes, "minutes")
-    doc = env.store().log(log).add_meeting(
-        when=when, participants=participants, child_present=child_present, minutes=text or "",
-        agenda=agenda or (), decisions=decision or (), child_minutes=child_minutes,
-        audience=audience)
+    doc = (
+        env.store()
+        .log(log)
+        .add_meeting(
+            when=when,
+            participants=participants,
+            child_present=child_present,
+            minutes=text or "",
+            agenda=agenda or (),
+            decisions=decision or (),
+            child_minutes=child_minutes,
+            audience=audience,
+        )
+    )
     _saved(ctx, doc)
 
 
@@ -128,26 +171,36 @@ def add_voice(
     words: Annotated[str, typer.Argument(help="Barnets egne ord, ordrett.")],
     how: Annotated[str, typer.Option("--how", help="Hvordan barnet sa det.")],
     when: Annotated[str | None, typer.Option("--date")] = None,
-    child_reviewed: Annotated[
-        bool | None, typer.Option("--child-reviewed/--not-reviewed")
-    ] = None,
+    child_reviewed: Annotated[bool | None, typer.Option("--child-reviewed/--not-reviewed")] = None,
     audience: Audience = None,
 ) -> None:
     """Skriv ned barnets egne ord (record the child's voice)."""
-    doc = env_of(ctx).store().log(log).add_voice(
-        words, how=how, when=when, child_reviewed=child_reviewed, audience=audience)
+    doc = (
+        env_of(ctx)
+        .store()
+        .log(log)
+        .add_voice(words, how=how, when=when, child_reviewed=child_reviewed, audience=audience)
+    )
     _saved(ctx, doc)
 
 
 @note_app.command("add")
 def add_note(
-    ctx: typer.Context, log: LogArg, text: Annotated[str, typer.Argument()], audience: Audience = None
+    ctx: typer.Context,
+    log: LogArg,
+    text: Annotated[str, typer.Argument()],
+    audience: Audience = None,
 ) -> None:
     """Skriv et notat (add a note)."""
     _saved(ctx, env_of(ctx).store().log(log).add_note(text, audience=audience))
 
 
 def register(app: typer.Typer) -> None:
-    for name, sub in (("concern", concern_app), ("measure", measure_app),
-                      ("meeting", meeting_app), ("voice", voice_app), ("note", note_app)):
+    for name, sub in (
+        ("concern", concern_app),
+        ("measure", measure_app),
+        ("meeting", meeting_app),
+        ("voice", voice_app),
+        ("note", note_app),
+    ):
         app.add_typer(sub, name=name)

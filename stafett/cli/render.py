@@ -28,8 +28,11 @@ def to_json_data(value: Any) -> Any:
     if isinstance(value, Record):
         return to_json_data(value.to_data())
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_json_data(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if not f.name.startswith("_")}
+        return {
+            f.name: to_json_data(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if not f.name.startswith("_")
+        }
     if isinstance(value, dict):
         return {str(k): to_json_data(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -28,12 +28,15 @@ def render_summary(env: Env, s: LogSummary) -> None:
     for view, row in zip(s.measures, rows, strict=True):
         last = view.evaluations[-1] if view.evaluations else None
         row.append(label("result", last.result, lang) + f" {d(last.date)}" if last else "")
-    headers = [L(h, lang) for h in ("id", "measure", "responsible", "status", "evaluate_by",
-                                    "last_evaluation")]
+    headers = [
+        L(h, lang)
+        for h in ("id", "measure", "responsible", "status", "evaluate_by", "last_evaluation")
+    ]
     lines.append(_indent(table(headers, rows)) if rows else "  " + L("none", lang))
     lines += ["", L("latest_meetings", lang) + ":"]
-    lines += [f"  {d(m.date)}: {', '.join(m.decisions) or m.minutes.splitlines()[0]}"
-              for m in s.meetings] or ["  " + L("none", lang)]
+    lines += [
+        f"  {d(m.date)}: {', '.join(m.decisions) or m.minutes.splitlines()[0]}" for m in s.meetings
+    ] or ["  " + L("none", lang)]
     lines += ["", L("latest_voices", lang) + ":"]
     lines += [f"  {d(v.date)} ({v.how}): «{v.words.strip()}»" for v in s.voices]
     if not s.voices:

@@ -30,8 +30,14 @@ def init(
     env = env_of(ctx)
     card_file = card_path(env.key_path)
     card = read_card(card_file) if card_file.exists() else None
-    store = Store.init(path, municipality=municipality, recovery=recovery, language=language,
-                       retention_years=retention_years, card=card)
+    store = Store.init(
+        path,
+        municipality=municipality,
+        recovery=recovery,
+        language=language,
+        retention_years=retention_years,
+        card=card,
+    )
     emit(env, {"path": str(store.root)}, L("store_created", env.lang, path=str(store.root)))
 
 
@@ -67,12 +73,29 @@ def _print_logs(env: Env, logs: list[Log]) -> None:
     rows, data = [], []
     for log in logs:
         p = log.profile()
-        rows.append([log.short_id, p.child.name, p.child.school, str(p.child.grade), str(p.level),
-                     label("status", p.status, env.lang), log.member_name(p.coordinator)])
-        data.append({"id": log.id, "child": p.child, "level": p.level, "status": p.status,
-                     "coordinator": log.member_name(p.coordinator)})
-    headers = [L(h, env.lang) for h in ("id", "child", "school", "grade", "level", "status",
-                                        "coordinator")]
+        rows.append(
+            [
+                log.short_id,
+                p.child.name,
+                p.child.school,
+                str(p.child.grade),
+                str(p.level),
+                label("status", p.status, env.lang),
+                log.member_name(p.coordinator),
+            ]
+        )
+        data.append(
+            {
+                "id": log.id,
+                "child": p.child,
+                "level": p.level,
+                "status": p.status,
+                "coordinator": log.member_name(p.coordinator),
+            }
+        )
+    headers = [
+        L(h, env.lang) for h in ("id", "child", "school", "grade", "level", "status", "coordinator")
+    ]
     emit(env, data, table(headers, rows) if rows else L("no_logs", env.lang))
 
 

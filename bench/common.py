@@ -1,0 +1,50 @@
+"""Shared helpers for the benchmarks: a fictional store, timing, and medians."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from stafett import Log, Store
+from stafett.keys import new_key
+
+
+def make_store(root: Path) -> tuple[Path, Log]:
+    """A store with one coordinator (plain key, as scripts use) and one open log."""
+    nora = new_key(root / "nora.key", name="Nora Bench", title="lærer", passphrase=None)
+    recovery = new_key(root / "recovery.key", name="Kommunen", title="nøkkel", passphrase=None)
+    Store.init(root / "store", municipality="Benchvik", recovery=recovery.recipient, card=nora)
+    store = Store.open(root / "store", identity=root / "nora.key")
+    log = store.open_log(
+        child_name="Åse Ødegård", born="2016-04-12", school="Bjørkly skole", grade=4
+    )
+    return root / "nora.key", log
+
+
+def stafett_env(root: Path, key: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(STAFETT_STORE=str(root / "store"), STAFETT_IDENTITY=str(key))
+    return env
+
+
+def timed(cmd: list[str], env: dict[str, str], stdin: bytes | None = None) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, env=env, input=stdin, capture_output=True, check=True)
+    return time.perf_counter() - start
+
+
+def stafett_cmd(*args: str) -> list[str]:
+    exe = Path(sys.executable).with_name("stafett")
+    return [str(exe), *args] if exe.exists() else [sys.executable, "-m", "stafett", *args]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)

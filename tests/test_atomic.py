@@ -1,0 +1,97 @@
+"""Writes are all or nothing, and concurrent writers on one machine are serialised."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from stafett.errors import ExitCode
+from tests.test_cli_errors import snapshot
+from tests.world import World
+
+
+def _setup(world: World) -> str:
+    world.person("nora", "Nora Bø", "kontaktlærer", "Bjørkly skole")
+    world.init("nora")
+    return str(
+        world.run(
+            "nora",
+            "--json",
+            "open",
+            "--child-name",
+            "Åse Ødegård",
+            "--born",
+            "2016-04-12",
+            "--school",
+            "Bjørkly skole",
+            "--grade",
+            "4",
+        ).json()["id"]
+    )
+
+
+def _commits(world: World, log_id: str) -> int:
+    out = subprocess.run(
+        ["git", "rev-list", "--count", "HEAD"],
+        cwd=world.log_dir(log_id),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return int(out)
+
+
+def test_leftovers_of_a_crashed_write_are_rolled_back(world: World) -> None:
+    log_id = _setup(world)
+    repo = world.log_dir(log_id)
+    before = snapshot(world, log_id)
+    stray = repo / "note" / ("1" * 20 + ".yaml.age")
+    stray.parent.mkdir()
+    stray.write_bytes(b"age-encryption.org/v1\nhalf a file")
+    (repo / "members.yaml.age").write_bytes(b"truncated")
+    world.run("nora", "note", "add", log_id[:6], "Skrevet etter et krasj.")
+    assert not stray.exists()
+    assert _commits(world, log_id) == 2
+    after = snapshot(world, log_id)
+    assert after[2]["members.yaml.age"] == before[2]["members.yaml.age"]
+    assert "i orden" in world.run("nora", "verify").out
+
+
+def test_a_failing_git_leaves_the_log_as_it_was(world: World) -> None:
+    log_id = _setup(world)
+    repo = world.log_dir(log_id)
+    before = snapshot(world, log_id)
+    lock = repo / ".git" / "index.lock"
+    lock.write_text("", encoding="utf-8")
+    result = world.run(
+        "nora", "note", "add", log_id[:6], "Dette skal ikke lagres.", code=int(ExitCode.ERROR)
+    )
+    assert result.err.strip() == "git add feilet. Loggen er ikke endret."
+    lock.unlink()
+    assert snapshot(world, log_id)[0] == before[0]
+    assert snapshot(world, log_id)[2] == before[2]
+
+
+def test_concurrent_writers_lose_nothing(world: World) -> None:
+    log_id = _setup(world)
+    per_writer = 4
+    writer = (
+        "import subprocess, sys\n"
+        "log, who, count = sys.argv[1], sys.argv[2], int(sys.argv[3])\n"
+        "for i in range(count):\n"
+        "    text = f'Notat {i} fra skriver {who}'\n"
+        "    cmd = [sys.executable, '-m', 'stafett', 'note', 'add', log, text]\n"
+        "    subprocess.run(cmd, check=True)\n"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", writer, log_id[:6], str(w), str(per_writer)],
+            env=world.env("nora"),
+        )
+        for w in range(3)
+    ]
+    assert [p.wait(timeout=300) for p in procs] == [0, 0, 0]
+    assert _commits(world, log_id) == 1 + 3 * per_writer
+    notes = world.run("nora", "--json", "show", log_id[:6]).json()
+    assert notes["documents"] == 3 * per_writer
+    assert "i orden" in world.run("nora", "verify", log_id[:6]).out
