@@ -12,6 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import make_store, median, ms, stafett_cmd, stafett_env, timed
 
 DOCUMENTS = 500
+GOAL = "Åse skal oppleve at hun mestrer lesing i små grupper, og gruer seg mindre."
+DESCRIPTION = "Lesegruppe med tre elever tre ganger i uka, ledet av spesialpedagog."
 RUNS = 7
 
 
@@ -27,8 +29,8 @@ def fill(log: object, count: int) -> None:
             measures.append(
                 log.add_measure(
                     title=f"Tiltak nummer {i} for lesing og trivsel",
-                    goal="Åse skal oppleve at hun mestrer lesing i små grupper, og gruer seg mindre.",
-                    description="Lesegruppe med tre elever tre ganger i uka, ledet av spesialpedagog.",
+                    goal=GOAL,
+                    description=DESCRIPTION,
                     responsible="nora",
                     start=day,
                     evaluate_by=day + timedelta(days=42),

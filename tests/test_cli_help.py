@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from stafett.cli.app import app
+from stafett.cli.app import MODULES, build_app
 from tests.world import World
 
 
@@ -21,15 +21,16 @@ def _commands(group: typer.core.TyperGroup, prefix: str = "") -> list[tuple[str,
 
 
 def test_every_command_has_help() -> None:
-    root = typer.main.get_command(app)
+    root = typer.main.get_command(build_app())
     assert isinstance(root, typer.core.TyperGroup)
     commands = _commands(root)
     assert len(commands) >= 25
     assert [path for path, text in commands if not text.strip()] == []
+    assert {path.split()[0] for path, _ in commands} == set(MODULES) - {"textconv"}
 
 
 def test_help_runs_for_every_command(world: World) -> None:
-    root = typer.main.get_command(app)
+    root = typer.main.get_command(build_app())
     assert isinstance(root, typer.core.TyperGroup)
     for path, _ in _commands(root)[:40]:
         out = world.run(None, *path.split(), "--help").out

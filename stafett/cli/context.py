@@ -12,6 +12,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -19,6 +20,8 @@ from stafett.crypto import Identity
 from stafett.errors import NoAccess, UsageError
 from stafett.keys import default_identity_path, load_identity
 from stafett.store import Store
+
+LogArg = Annotated[str, typer.Argument(help="Loggens id (de første tegnene holder).")]
 
 
 @dataclass

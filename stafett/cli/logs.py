@@ -8,16 +8,11 @@ from typing import Annotated
 
 import typer
 
-from stafett.cli.context import env_of
+from stafett.cli.context import LogArg, env_of
 from stafett.cli.render import L, emit, table
-from stafett.cli.show import render_summary
 from stafett.errors import ExitCode
 from stafett.ids import short
-from stafett.textconv import textconv
-from stafett.verify import verify_log
-from stafett.views import log_history, summarize
 
-LogArg = Annotated[str, typer.Argument(help="Loggens id (de første tegnene holder).")]
 level_app = typer.Typer(help="Nivå i handlingsveilederen.", no_args_is_help=True)
 
 
@@ -53,12 +48,17 @@ def open_log(
 
 def show(ctx: typer.Context, log: LogArg) -> None:
     """Vis en logg (show a log): barnet, nivå, medlemmer, tiltak, møter og barnets stemme."""
+    from stafett.cli.show import render_summary
+    from stafett.views import summarize
+
     env = env_of(ctx)
     render_summary(env, summarize(env.store().log(log)))
 
 
 def history(ctx: typer.Context, log: LogArg) -> None:
     """Vis historikken (show the history): hvem, når og hva."""
+    from stafett.views import log_history
+
     env = env_of(ctx)
     entries = log_history(env.store().log(log))
     rows = [
@@ -77,6 +77,8 @@ def history(ctx: typer.Context, log: LogArg) -> None:
 
 def verify(ctx: typer.Context, log: Annotated[str | None, typer.Argument()] = None) -> None:
     """Kontroller logger (verify): dekryptering, skjema, id mot sti og git fsck."""
+    from stafett.verify import verify_log
+
     env = env_of(ctx)
     store = env.store()
     logs = [store.log(log)] if log else [store.log(i) for i in store.log_ids()]
@@ -122,6 +124,8 @@ def set_level(
 
 def textconv_cmd(ctx: typer.Context, file: Annotated[Path, typer.Argument()]) -> None:
     """For git: vis et kryptert dokument som YAML (used by git diff/log -p)."""
+    from stafett.textconv import textconv
+
     env = env_of(ctx)
     sys.stdout.write(textconv(file, env.identity))
 

@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from stafett.cli.context import env_of
-from stafett.cli.logs import LogArg
+from stafett.cli.context import LogArg, env_of
 from stafett.cli.render import L, emit
 
 member_app = typer.Typer(help="Medlemmer av en logg.", no_args_is_help=True)

@@ -6,9 +6,7 @@ from typing import Annotated
 
 import typer
 
-from stafett.cli.context import env_of, option_text
-from stafett.cli.editor import edit_text
-from stafett.cli.logs import LogArg
+from stafett.cli.context import LogArg, env_of, option_text
 from stafett.cli.render import L, emit, measure_rows, table
 from stafett.documents import Document
 from stafett.ids import short
@@ -145,6 +143,8 @@ def add_meeting(
     audience: Audience = None,
 ) -> None:
     """Skriv referat fra et møte (record a meeting)."""
+    from stafett.cli.editor import edit_text
+
     env = env_of(ctx)
     text = edit_text(env.environ) if edit else option_text(minutes, "minutes")
     doc = (

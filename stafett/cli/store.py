@@ -9,8 +9,6 @@ import typer
 
 from stafett.cli.context import Env, env_of
 from stafett.cli.render import L, emit, table
-from stafett.cli.show import render_summary
-from stafett.demo import build_demo
 from stafett.keys import card_path
 from stafett.log import Log
 from stafett.people import read_card
@@ -63,6 +61,9 @@ def demo(
     path: Annotated[Path, typer.Argument(help="Mappe for demolageret.")] = Path("stafett-demo"),
 ) -> None:
     """Bygg et oppdiktet lager og vis det (build a fictional store and show it)."""
+    from stafett.cli.show import render_summary
+    from stafett.demo import build_demo
+
     env = env_of(ctx)
     result = build_demo(path)
     env.out(L("demo_built", env.lang, path=str(result.store_path), key=str(result.identity_path)))
