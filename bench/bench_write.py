@@ -1,7 +1,8 @@
 """Write latency: `stafett note add` against `pass insert -m` of the same text.
 
-Both run as fresh processes, alternating, in one run; pass uses its own gpg key
-(no passphrase) and git, as a coordinator's pass store would.
+All run as fresh processes, alternating, in one run: stafett cold (no agent),
+stafett with a running agent (the warm process that holds the key, as gpg-agent
+does for pass), and pass with its own gpg key (no passphrase) and git.
 """
 
 from __future__ import annotations
@@ -54,28 +55,32 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         key, log = make_store(root)
-        env = stafett_env(root, key)
+        cold = {**stafett_env(root, key), "STAFETT_AGENT": "0"}
+        warm = {**stafett_env(root, key), "STAFETT_AGENT_DIR": str(root / "agent")}
+        subprocess.run(stafett_cmd("agent", "start"), env=warm, capture_output=True, check=True)
         penv = pass_env(root)
-        ours, theirs = [], []
-        for i in range(ROUNDS):
-            ours.append(timed(stafett_cmd("note", "add", log.short_id, TEXT), env))
-            if penv is not None:
-                theirs.append(
-                    timed(["pass", "insert", "-m", f"logg/notat-{i}"], penv, stdin=TEXT.encode())
+        add = stafett_cmd("note", "add", log.short_id, TEXT)
+        runs: dict[str, list[float]] = {"stafett, cold": [], "stafett, agent": [], "pass": []}
+        try:
+            for i in range(ROUNDS):
+                runs["stafett, cold"].append(timed(add, cold))
+                runs["stafett, agent"].append(timed(add, warm))
+                if penv is not None:
+                    insert = ["pass", "insert", "-m", f"logg/notat-{i}"]
+                    runs["pass"].append(timed(insert, penv, stdin=TEXT.encode()))
+        finally:
+            subprocess.run(stafett_cmd("agent", "stop"), env=warm, capture_output=True)
+        for name, times in runs.items():
+            if times:
+                print(
+                    f"{name + ':':16} median {ms(median(times))} over {ROUNDS} runs"
+                    f" (min {ms(min(times))}, max {ms(max(times))})"
                 )
-        print(
-            f"stafett note add: median {ms(median(ours))} over {ROUNDS} runs"
-            f" (min {ms(min(ours))}, max {ms(max(ours))})"
-        )
-        if theirs:
-            print(
-                f"pass insert -m:   median {ms(median(theirs))} over {ROUNDS} runs"
-                f" (min {ms(min(theirs))}, max {ms(max(theirs))})"
-            )
-            print(
-                f"ratio stafett/pass: {median(ours) / median(theirs):.2f}x"
-                " (goal now <= 3x; project goal <= 1.0x with a warm agent)"
-            )
+        if runs["pass"]:
+            base = median(runs["pass"])
+            for name in ("stafett, cold", "stafett, agent"):
+                print(f"ratio {name} / pass: {median(runs[name]) / base:.2f}x")
+            print("goal for now <= 3x; project goal <= 1.0x")
         else:
             print("pass or gpg not installed: no comparison (apt-get install pass)")
 

@@ -1,5 +1,5 @@
 import sys
 
-from stafett.cli.app import main
+from stafett.cli.entry import main
 
 sys.exit(main())

@@ -318,6 +318,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Passordfrasene var ikke like. Ingenting er laget.",
         "The passphrases did not match. Nothing was made.",
     ),
+    "agent_running": ("Agenten kjører allerede.", "The agent is already running."),
+    "agent_not_running": ("Agenten kjører ikke.", "The agent is not running."),
+    "agent_failed": ("Agenten kunne ikke startes.", "The agent could not be started."),
+    "ui.agent_started": (
+        "Agenten kjører (prosess {pid}); nøkkelen din er låst opp til agenten stoppes.",
+        "The agent runs (process {pid}); your key stays unlocked until it stops.",
+    ),
+    "ui.agent_stopped": ("Agenten er stoppet.", "The agent has stopped."),
+    "ui.agent_running_pid": (
+        "Agenten kjører (prosess {pid}, versjon {version}).",
+        "The agent runs (process {pid}, version {version}).",
+    ),
     # labels
     "result.achieved": ("oppnådd", "achieved"),
     "result.partly": ("delvis oppnådd", "partly achieved"),

@@ -23,6 +23,7 @@ def isolated_git(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         HOME=str(home),
         XDG_CONFIG_HOME=str(home / ".config"),
         LANG="C.UTF-8",
+        STAFETT_AGENT_DIR=str(home / "no-agent"),
     )
     for name in (
         "STAFETT_STORE",

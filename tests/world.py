@@ -44,12 +44,18 @@ class World:
         return env
 
     def run(
-        self, actor: str | None, *args: str, code: int = 0, stdin: str | None = None, **env: str
+        self,
+        actor: str | None,
+        *args: str,
+        code: int = 0,
+        stdin: str | None = None,
+        extra: dict[str, str] | None = None,
+        **env: str,
     ) -> Result:
         """Run `stafett ARGS` as `actor`; fail loudly if the exit code is not `code`."""
         proc = subprocess.run(
             [sys.executable, "-m", "stafett", *args],
-            env=self.env(actor, **env),
+            env=self.env(actor, **(extra or {}), **env),
             input=stdin,
             capture_output=True,
             text=True,

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from stafett.cli.context import Env
+from stafett.cli.context import Env, IdentityCache
 from stafett.errors import ExitCode, StafettError
 from stafett.i18n import pick_language, text
 
@@ -36,6 +36,7 @@ MODULES = {
     "meeting": "records",
     "voice": "records",
     "note": "records",
+    "agent": "agent",
 }
 OPTIONS_WITH_VALUE = ("--store", "--identity", "--lang")
 
@@ -80,17 +81,18 @@ def main_options(
         json=json_out,
         lang=pick_language(lang),
         debug=debug,
+        identities=ctx.obj if isinstance(ctx.obj, dict) else None,
     )
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, identities: IdentityCache | None = None) -> int:
     """Run the CLI; expected failures print one plain sentence, never a traceback."""
     args = list(sys.argv[1:] if argv is None else argv)
     lang = pick_language(_option_value(args, "--lang"))
     debug = "--debug" in args
     command = typer.main.get_command(build_app(_command_word(args)))
     try:
-        code = command.main(args=args, prog_name="stafett", standalone_mode=False)
+        code = command.main(args=args, prog_name="stafett", standalone_mode=False, obj=identities)
     except StafettError as exc:
         if debug:
             traceback.print_exc()

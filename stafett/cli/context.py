@@ -21,6 +21,7 @@ from stafett.errors import NoAccess, UsageError
 from stafett.keys import default_identity_path, load_identity
 from stafett.store import Store
 
+IdentityCache = dict[str, tuple[int, Identity]]
 LogArg = Annotated[str, typer.Argument(help="Loggens id (de første tegnene holder).")]
 
 
@@ -32,6 +33,7 @@ class Env:
     lang: str
     debug: bool
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    identities: IdentityCache | None = None
     _identity: Identity | None = None
 
     @property
@@ -49,8 +51,23 @@ class Env:
     def identity(self) -> Identity:
         """Unlock the key once per process; a wrapped key costs seconds of scrypt."""
         if self._identity is None:
-            self._identity = load_identity(self.key_path, self.passphrase)
+            self._identity = self._cached_identity()
         return self._identity
+
+    def _cached_identity(self) -> Identity:
+        """An agent passes a cache of unlocked keys; a changed key file is read anew."""
+        path = self.key_path.resolve()
+        if self.identities is None:
+            return load_identity(path, self.passphrase)
+        try:
+            stamp = path.stat().st_mtime_ns
+        except OSError:
+            return load_identity(path, self.passphrase)
+        cached = self.identities.get(str(path))
+        if cached is None or cached[0] != stamp:
+            cached = (stamp, load_identity(path, self.passphrase))
+            self.identities[str(path)] = cached
+        return cached[1]
 
     def store(self) -> Store:
         return Store.open(self.store_path or Path.cwd(), identity=self.identity)
