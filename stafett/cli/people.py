@@ -9,7 +9,6 @@ import typer
 
 from stafett.cli.context import env_of
 from stafett.cli.render import L, emit, table
-from stafett.people import make_card, read_card
 
 people_app = typer.Typer(
     help="Personregisteret: fagpersoners offentlige kort.", no_args_is_help=True
@@ -29,6 +28,8 @@ def add(
     recipient: Annotated[str | None, typer.Option("--recipient", help="age1...")] = None,
 ) -> None:
     """Legg til en fagperson (add a professional) fra et kort eller med opplysninger."""
+    from stafett.people import make_card, read_card
+
     env = env_of(ctx)
     card = (
         read_card(card_file)

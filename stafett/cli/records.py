@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from stafett.cli.context import LogArg, env_of, option_text
 from stafett.cli.render import L, emit, measure_rows, table
-from stafett.documents import Document
 from stafett.ids import short
+
+if TYPE_CHECKING:
+    from stafett.documents import Document
 
 Audience = Annotated[
     str | None, typer.Option("--audience", help="Bare disse kan lese, f.eks. kari,ahmed.")

@@ -11,20 +11,22 @@ import io
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stafett.cli.context import Env
-from stafett.documents import Document, Measure, Member, Record
 from stafett.i18n import text
 from stafett.ids import short
 from stafett.values import label
+
+if TYPE_CHECKING:
+    from stafett.documents import Measure, Member
 
 WIDTH = 110
 
 
 def to_json_data(value: Any) -> Any:
-    if isinstance(value, Document):
-        return to_json_data(value.to_data())
+    from stafett.documents import Record
+
     if isinstance(value, Record):
         return to_json_data(value.to_data())
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

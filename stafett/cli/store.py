@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from stafett.cli.context import Env, env_of
 from stafett.cli.render import L, emit, table
-from stafett.keys import card_path
-from stafett.log import Log
-from stafett.people import read_card
-from stafett.store import Store
 from stafett.values import label
+
+if TYPE_CHECKING:
+    from stafett.log import Log
 
 
 def init(
@@ -25,6 +24,10 @@ def init(
     retention_years: Annotated[int, typer.Option("--retention-years")] = 10,
 ) -> None:
     """Lag et nytt lager (create a store); du blir første person i registeret."""
+    from stafett.keys import card_path
+    from stafett.people import read_card
+    from stafett.store import Store
+
     env = env_of(ctx)
     card_file = card_path(env.key_path)
     card = read_card(card_file) if card_file.exists() else None
