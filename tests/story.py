@@ -107,17 +107,7 @@ def _members(world: World, state: Replay, step: dict[str, Any]) -> None:
                 "--recipient",
                 recipient,
             )
-    world.run(
-        step["actor"],
-        "level",
-        "set",
-        state.log_id,
-        str(step["level"]),
-        "--why",
-        "Tiltak i egen tjeneste etter samtykke.",
-        "--date",
-        _d(step["date"]),
-    )
+    _level(world, state, {**step, "why": "Tiltak i egen tjeneste etter samtykke."})
 
 
 def _measure(world: World, state: Replay, step: dict[str, Any]) -> None:

@@ -18,41 +18,9 @@ PASSPHRASE = "blåbær og fløte"
 
 @pytest.fixture
 def agent_world(world: World) -> Iterator[tuple[World, str, dict[str, str]]]:
-    key = world.keys / "nora.identity.age"
-    world.run(
-        None,
-        "--identity",
-        str(key),
-        "key",
-        "new",
-        "--name",
-        "Nora Bø",
-        "--role",
-        "kontaktlærer",
-        STAFETT_PASSPHRASE=PASSPHRASE,
-    )
-    world.key_files["nora"] = key
-    world.person("recovery", "Gjenoppretting", "nøkkel")
-    from stafett.keys import load_identity
-
-    recovery = load_identity(world.key_files["recovery"]).recipient
-    world.run(
-        "nora", "init", str(world.store_path), "--municipality", "Testvik", "--recovery", recovery
-    )
-    log_id = world.run(
-        "nora",
-        "--json",
-        "open",
-        "--child-name",
-        "Åse Ødegård",
-        "--born",
-        "2016-04-12",
-        "--school",
-        "Bjørkly skole",
-        "--grade",
-        "4",
-        STAFETT_PASSPHRASE=PASSPHRASE,
-    ).json()["id"]
+    world.person("nora", "Nora Bø", "kontaktlærer", passphrase=PASSPHRASE)
+    world.init("nora")
+    log_id = world.open_log("nora", STAFETT_PASSPHRASE=PASSPHRASE)
     extra = {"STAFETT_AGENT_DIR": str(world.root / "agent")}
     world.run("nora", "agent", "start", STAFETT_PASSPHRASE=PASSPHRASE, extra=extra)
     try:

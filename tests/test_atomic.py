@@ -13,21 +13,7 @@ from tests.world import World
 def _setup(world: World) -> str:
     world.person("nora", "Nora Bø", "kontaktlærer", "Bjørkly skole")
     world.init("nora")
-    return str(
-        world.run(
-            "nora",
-            "--json",
-            "open",
-            "--child-name",
-            "Åse Ødegård",
-            "--born",
-            "2016-04-12",
-            "--school",
-            "Bjørkly skole",
-            "--grade",
-            "4",
-        ).json()["id"]
-    )
+    return world.open_log("nora")
 
 
 def _commits(world: World, log_id: str) -> int:

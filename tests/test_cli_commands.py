@@ -21,21 +21,7 @@ def opened(world: World) -> tuple[World, str]:
     world.person("kari", "Kari Lø", "helsesykepleier", "Bjørkly helsestasjon")
     world.init("nora")
     world.run("nora", "people", "add", str(world.card("kari")), "--handle", "kari")
-    log_id = world.run(
-        "nora",
-        "--json",
-        "open",
-        "--child-name",
-        "Sigrid Ærø",
-        "--born",
-        "2017-06-01",
-        "--school",
-        "Bjørkly skole",
-        "--grade",
-        "3",
-        "--concern",
-        CONCERN,
-    ).json()["id"]
+    log_id = world.open_log("nora", "Sigrid Ærø", "2017-06-01", CONCERN, grade=3)
     world.run("nora", "member", "add", log_id[:6], "kari")
     return world, str(log_id)
 
@@ -138,7 +124,10 @@ def test_minutes_from_a_file_and_from_the_editor(opened: tuple[World, str]) -> N
     )
     shown = world.run("nora", "--json", "show", log_id[:6]).json()
     texts = [m["minutes"] for m in shown["meetings"]]
-    assert texts == [minutes.read_text("utf-8").strip(), "Skrevet i redigeringsprogrammet, med æøå."]
+    assert texts == [
+        minutes.read_text("utf-8").strip(),
+        "Skrevet i redigeringsprogrammet, med æøå.",
+    ]
     assert shown["meetings"][0]["child_minutes"] == 20
 
 

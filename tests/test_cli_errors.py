@@ -25,21 +25,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
     world.init("nora")
     for handle in ("kari", "ola"):
         world.run("nora", "people", "add", str(world.card(handle)), "--handle", handle)
-    log_id = world.run(
-        "nora",
-        "--json",
-        "open",
-        "--child-name",
-        "Jørgen Ås",
-        "--born",
-        "2015-01-30",
-        "--school",
-        "Bjørkly skole",
-        "--grade",
-        "5",
-        "--concern",
-        CONCERN,
-    ).json()["id"]
+    log_id = world.open_log("nora", "Jørgen Ås", "2015-01-30", CONCERN, grade=5)
     world.run("nora", "member", "add", log_id[:6], "kari")
     measure = world.run(
         "nora",

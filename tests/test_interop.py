@@ -1,7 +1,9 @@
-"""stafett's files open with other age implementations, and their keys work in stafett.
+"""stafett's files open with the age tool, and the age tool's keys work in stafett.
 
-Peers: the Debian `age` tool (installed by .ci/run) and the independent pure-Python
-`pyage` from PyPI.
+The peer is the Debian `age` tool (installed by .ci/run). The pure-Python `age`
+package from PyPI (pyage 0.5.1) was tried as a second peer and dropped: it fails
+the header MAC on about one file in five that rage writes, when the random grease
+stanza's type holds characters it does not expect (seen: ')n(4-grease').
 """
 
 from __future__ import annotations
@@ -39,23 +41,7 @@ def _validator(kind: str) -> Draft202012Validator:
 
 def _open_log(world: World, coordinator: str) -> str:
     world.init(coordinator)
-    return str(
-        world.run(
-            coordinator,
-            "--json",
-            "open",
-            "--child-name",
-            "Åse Ødegård",
-            "--born",
-            "12.04.2016",
-            "--school",
-            "Bjørkly skole",
-            "--grade",
-            "4",
-            "--concern",
-            CONCERN,
-        ).json()["id"]
-    )
+    return world.open_log(coordinator, born="12.04.2016", concern=CONCERN)
 
 
 @needs_age
@@ -74,29 +60,6 @@ def test_age_tool_decrypts_a_stafett_document_that_validates(world: World) -> No
     assert errors == []
 
 
-def test_pyage_decrypts_a_stafett_document(world: World) -> None:
-    world.person("nora", "Nora Bø", "kontaktlærer", "Bjørkly skole")
-    log_id = _open_log(world, "nora")
-    pyage = Path(sys.executable).with_name("pyage")
-    out = world.root / "log.yaml"
-    subprocess.run(
-        [
-            str(pyage),
-            "decrypt",
-            "-i",
-            str(world.log_dir(log_id) / "log.yaml.age"),
-            "-o",
-            str(out),
-            str(world.key_files["nora"]),
-        ],
-        capture_output=True,
-        check=True,
-    )
-    data = YAML(typ="safe").load(out.read_text("utf-8"))
-    assert data["child"]["name"] == "Åse Ødegård"
-    assert list(_validator("log").iter_errors(yamlio.jsonable(data))) == []
-
-
 @needs_age
 def test_a_key_from_age_keygen_is_a_complete_identity(world: World) -> None:
     key = world.keys / "script.key"
@@ -106,18 +69,7 @@ def test_a_key_from_age_keygen_is_a_complete_identity(world: World) -> None:
         ["age-keygen", "-y", str(key)], capture_output=True, text=True, check=True
     ).stdout.strip()
     world.key_files["script"] = key
-    world.person("recovery", "Gjenoppretting", "nøkkel")
-    from stafett.keys import load_identity
-
-    world.run(
-        "script",
-        "init",
-        str(world.store_path),
-        "--municipality",
-        "Testvik",
-        "--recovery",
-        load_identity(world.key_files["recovery"]).recipient,
-    )
+    world.init("script")
     world.run(
         "script",
         "people",
@@ -131,19 +83,7 @@ def test_a_key_from_age_keygen_is_a_complete_identity(world: World) -> None:
         "--recipient",
         recipient,
     )
-    log_id = world.run(
-        "script",
-        "--json",
-        "open",
-        "--child-name",
-        "Åse Ødegård",
-        "--born",
-        "2016-04-12",
-        "--school",
-        "Bjørkly skole",
-        "--grade",
-        "4",
-    ).json()["id"]
+    log_id = world.open_log("script")
     assert "Åse Ødegård" in world.run("script", "show", log_id[:6]).out
 
 
@@ -152,19 +92,7 @@ def test_a_key_from_age_keygen_is_a_complete_identity(world: World) -> None:
 def test_passphrase_key_opens_with_age_and_unlocks_in_stafett(world: World) -> None:
     import pexpect
 
-    key = world.keys / "nora.identity.age"
-    world.run(
-        None,
-        "--identity",
-        str(key),
-        "key",
-        "new",
-        "--name",
-        "Nora Bø",
-        "--role",
-        "kontaktlærer",
-        STAFETT_PASSPHRASE="riktig hest batteri",
-    )
+    key = world.person("nora", "Nora Bø", "kontaktlærer", passphrase="riktig hest batteri")
     assert key.read_bytes().startswith(b"age-encryption.org/v1\n")
     assert b"AGE-SECRET-KEY" not in key.read_bytes()
     out = world.root / "opened.key"
@@ -180,33 +108,8 @@ def test_passphrase_key_opens_with_age_and_unlocks_in_stafett(world: World) -> N
     card = YAML(typ="safe").load((world.keys / "nora.card.yaml").read_text("utf-8"))
     assert card["recipient"] == recipient
 
-    world.key_files["nora"] = key
-    world.person("recovery", "Gjenoppretting", "nøkkel")
-    from stafett.keys import load_identity
-
-    world.run(
-        "nora",
-        "init",
-        str(world.store_path),
-        "--municipality",
-        "Testvik",
-        "--recovery",
-        load_identity(world.key_files["recovery"]).recipient,
-    )
-    log_id = world.run(
-        "nora",
-        "--json",
-        "open",
-        "--child-name",
-        "Åse Ødegård",
-        "--born",
-        "2016-04-12",
-        "--school",
-        "Bjørkly skole",
-        "--grade",
-        "4",
-        STAFETT_PASSPHRASE="riktig hest batteri",
-    ).json()["id"]
+    world.init("nora")
+    log_id = world.open_log("nora", STAFETT_PASSPHRASE="riktig hest batteri")
     head = _head(world.log_dir(log_id))
     wrong = world.run(
         "nora", "note", "add", log_id[:6], "Et notat.", code=4, STAFETT_PASSPHRASE="feil frase"

@@ -69,23 +69,24 @@ class World:
         )
         return result
 
-    def person(self, handle: str, name: str, title: str, service: str | None = None) -> Path:
-        """A real key made by `stafett key new`, without passphrase (scripts and tests)."""
-        path = self.keys / f"{handle}.key"
-        args = [
-            "--identity",
-            str(path),
-            "key",
-            "new",
-            "--no-passphrase",
-            "--name",
-            name,
-            "--role",
-            title,
-        ]
+    def person(
+        self,
+        handle: str,
+        name: str,
+        title: str,
+        service: str | None = None,
+        passphrase: str | None = None,
+    ) -> Path:
+        """A real key made by `stafett key new`: passphrase-wrapped when one is given,
+        else a plain key file, as scripts and most tests use."""
+        path = self.keys / (f"{handle}.identity.age" if passphrase else f"{handle}.key")
+        args = ["--identity", str(path), "key", "new", "--name", name, "--role", title]
         if service:
             args += ["--service", service]
-        self.run(None, *args)
+        if passphrase is None:
+            self.run(None, *args, "--no-passphrase")
+        else:
+            self.run(None, *args, STAFETT_PASSPHRASE=passphrase)
         self.key_files[handle] = path
         return path
 
@@ -106,6 +107,32 @@ class World:
             "--recovery",
             load_identity(recovery).recipient,
         )
+
+    def open_log(
+        self,
+        actor: str,
+        child: str = "Åse Ødegård",
+        born: str = "2016-04-12",
+        concern: str | None = None,
+        grade: int = 4,
+        **env: str,
+    ) -> str:
+        """`stafett open` at Bjørkly skole; returns the new log's full id."""
+        args = [
+            "--json",
+            "open",
+            "--child-name",
+            child,
+            "--born",
+            born,
+            "--school",
+            "Bjørkly skole",
+            "--grade",
+            str(grade),
+        ]
+        if concern is not None:
+            args += ["--concern", concern]
+        return str(self.run(actor, *args, extra=env).json()["id"])
 
     def store(self, actor: str) -> Store:
         return Store.open(self.store_path, identity=self.key_files[actor])
