@@ -71,13 +71,9 @@ def load_identity(path: Path, passphrase: Passphrase = None) -> Identity:
     return crypto.parse_key_file(data.decode("utf-8", "replace"))
 
 
-def show_card(path: Path, identity: Identity | None = None) -> Card:
-    """The card beside the key; a bare key file yields a card with keys only."""
+def show_card(path: Path) -> Card:
+    """The public card beside the key (a bare age-keygen file has none)."""
     file = card_path(path)
-    if file.exists():
-        return read_card(file)
-    if identity is None:
+    if not file.exists():
         raise NotFound("card_missing", file=file.name)
-    return Card(
-        name="?", title="?", recipient=identity.recipient, signing_key=identity.signing_public_key()
-    )
+    return read_card(file)

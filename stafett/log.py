@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,10 +27,10 @@ from stafett.documents import (
     Note,
     Voice,
     document_path,
-    from_data,
 )
-from stafett.errors import Conflict, InvalidDocument, NoAccess, NotFound, UsageError
-from stafett.fsutil import write_atomic, write_text_atomic
+from stafett.errors import Conflict, NoAccess, NotFound, UsageError
+from stafett.fsutil import write_atomic
+from stafett.layout import now, parse_document
 from stafett.people import find_person
 from stafett.schema import validate
 from stafett.values import (
@@ -48,8 +45,6 @@ from stafett.values import (
 if TYPE_CHECKING:
     from stafett.store import Store
 
-MARKER_FILE = "stafett.yaml"
-ATTRIBUTES = "*.age binary diff=stafett\n"
 LOCK_TIMEOUT = 30.0
 WRITER_ROLES = ("coordinator", "professional", "guardian", "child", "youth-helper")
 
@@ -248,8 +243,8 @@ class Log:
                 measure=target.id,
                 date=parse_date(when, "date") if when else date.today(),
                 result=outcome,
-                text=_optional(text),
-                child_said=_optional(child_said),
+                text=optional(text),
+                child_said=optional(child_said),
                 next=step,
                 evaluate_by=due,
             )
@@ -469,8 +464,8 @@ class Log:
             handle=check_handle(handle or handle_from_name(name)),
             name=check_text(name, "name"),
             role=parse_choice("role", role),
-            title=_optional(title),
-            service=_optional(service),
+            title=optional(title),
+            service=optional(service),
             recipient=crypto.check_recipient(recipient) if recipient else None,
         )
 
@@ -498,128 +493,7 @@ class Log:
         )
 
 
-def parse_document(plain: bytes, rel: str, log_id: str) -> Document:
-    """A decrypted file as a typed document, bound to where it was found."""
-    data = yamlio.load(plain, name=rel)
-    kind = data.get("kind")
-    if kind not in DOCUMENT_CLASSES:
-        raise InvalidDocument("unknown_kind", file=rel)
-    validate(str(kind), yamlio.jsonable(data), rel)
-    doc = from_data(data)
-    expected = log_id if kind in ROOT_KINDS else doc.id
-    if document_path(doc.kind, expected) != rel or doc.id != expected:
-        raise InvalidDocument("path_mismatch", file=rel)
-    return doc
-
-
-def now() -> datetime:
-    return datetime.now().astimezone().replace(microsecond=0)
-
-
-def textconv_command() -> str:
-    """`stafett textconv` when stafett is on PATH, so no user's folder (which may carry
-    their name) is written into .git/config; else this Python, by absolute path."""
-    if shutil.which("stafett"):
-        return "stafett textconv"
-    python = Path(sys.executable).as_posix()
-    return f'"{python}" -m stafett textconv'
-
-
-def git_settings() -> dict[str, str]:
-    """Per-log git settings; .git/config is not cloned, so set them on every init."""
-    return {"diff.stafett.textconv": textconv_command(), "diff.stafett.binary": "true"}
-
-
-def create_log(
-    store: Store,
-    *,
-    child_name: str,
-    born: date | str,
-    school: str,
-    grade: int,
-    concern: str | None,
-    level: int,
-    national_id: str | None,
-    language: str | None,
-    child_handle: str | None,
-) -> Log:
-    """Build the new log in a hidden folder and move it into place once committed."""
-    card = store.me()
-    child = Child(
-        name=check_text(child_name, "child_name"),
-        born=parse_date(born, "born"),
-        national_id=_optional(national_id),
-        school=check_text(school, "school"),
-        grade=grade,
-        language=_optional(language),
-    )
-    if child.born > date.today():
-        raise UsageError("born_in_future")
-    if not -1 <= grade <= 13:
-        raise UsageError("bad_grade")
-    store.settings.check_level(level)
-    log_id = ids.new_id()
-    today = date.today()
-    me = Member(
-        id=ids.new_id(),
-        handle=card.handle or "me",
-        name=card.name,
-        role="coordinator",
-        title=card.title,
-        service=card.service,
-        recipient=card.recipient,
-        signing_key=card.signing_key,
-        since=today,
-    )
-    kid = Member(
-        id=ids.new_id(),
-        role="child",
-        name=child.name,
-        since=today,
-        handle=check_handle(child_handle or handle_from_name(child.name)),
-    )
-    if kid.handle == me.handle:
-        raise Conflict("handle_taken", handle=kid.handle)
-    created = now()
-    members = MemberList(id=log_id, created=created, created_by=me.id, members=(me, kid))
-    profile = LogProfile(
-        id=log_id,
-        created=created,
-        created_by=me.id,
-        child=child,
-        level=level,
-        coordinator=me.id,
-        opened=today,
-    )
-    docs: list[Document] = [profile, members]
-    if concern is not None:
-        text = check_text(concern, "concern")
-        docs.append(
-            Concern(
-                id=ids.new_id(), created=created, created_by=me.id, text=text, level_at_time=level
-            )
-        )
-    final = store.root / "logs" / log_id
-    staging = store.root / "logs" / f".new-{log_id}"
-    try:
-        history.init(staging, git_settings())
-        write_text_atomic(staging / ".gitattributes", ATTRIBUTES)
-        write_text_atomic(staging / MARKER_FILE, f"format_version: 1\nlog_id: {log_id}\n")
-        log = Log(store, log_id, staging)
-        files = [log._seal(doc, members) for doc in docs]
-        for rel, data in files:
-            write_atomic(staging / rel, data)
-        history.commit(
-            staging, [".gitattributes", MARKER_FILE, *(r for r, _ in files)], "open log", me.id
-        )
-        os.replace(staging, final)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return Log(store, log_id)
-
-
-def _optional(value: str | None) -> str | None:
+def optional(value: str | None) -> str | None:
     return value.strip() if value and value.strip() else None
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -172,7 +171,7 @@ class Store:
             log = Log(self, log_id)
             try:
                 log.profile()
-            except (NoAccess, StafettError):
+            except StafettError:
                 skipped += 1
                 continue
             readable.append(log)
@@ -201,7 +200,7 @@ class Store:
         language: str | None = None,
         child_handle: str | None = None,
     ) -> Any:
-        from stafett.log import create_log
+        from stafett.create import create_log
 
         return create_log(
             self,
@@ -215,6 +214,3 @@ class Store:
             language=language,
             child_handle=child_handle,
         )
-
-    def remove_partial(self, folder: Path) -> None:
-        shutil.rmtree(folder, ignore_errors=True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from stafett import crypto, history
 from stafett.documents import SUFFIX
 from stafett.errors import InvalidDocument, NoAccess, StafettError
-from stafett.log import ATTRIBUTES, MARKER_FILE, parse_document
+from stafett.layout import ATTRIBUTES, MARKER_FILE, marker_text, parse_document
 
 if TYPE_CHECKING:
     from stafett.log import Log
@@ -66,5 +66,5 @@ def verify_log(log: Log) -> VerifyReport:
 
 def _check_plain(log: Log, name: str) -> list[StafettError]:
     text = (log.path / name).read_text("utf-8", "replace")
-    expected = ATTRIBUTES if name == ".gitattributes" else f"format_version: 1\nlog_id: {log.id}\n"
+    expected = ATTRIBUTES if name == ".gitattributes" else marker_text(log.id)
     return [] if text == expected else [InvalidDocument("unexpected_content", file=name)]

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from stafett.crypto import can_decrypt
-from stafett.log import parse_document
+from stafett.layout import parse_document
 from tests.leaks import leaks, plaintext_blobs
 from tests.story import Replay, load_story, replay, sensitive_strings
 from tests.world import World

@@ -57,7 +57,7 @@ def show(
     from stafett.people import card_text
 
     env = env_of(ctx)
-    card = show_card(env.key_path, None)
+    card = show_card(env.key_path)
     if output is not None:
         output.write_text(card_text(card), encoding="utf-8")
     emit(env, card, card_text(card).rstrip("\n"))

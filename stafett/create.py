@@ -1,0 +1,108 @@
+"""Opening a new log: built in a hidden folder, moved into place once committed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+from typing import TYPE_CHECKING
+
+from stafett import history, ids
+from stafett.documents import Child, Concern, Document, LogProfile, Member, MemberList
+from stafett.errors import Conflict, UsageError
+from stafett.fsutil import write_atomic, write_text_atomic
+from stafett.layout import ATTRIBUTES, MARKER_FILE, git_settings, marker_text, now
+from stafett.log import Log, optional
+from stafett.values import check_handle, check_text, handle_from_name, parse_date
+
+if TYPE_CHECKING:
+    from stafett.store import Store
+
+
+def create_log(
+    store: Store,
+    *,
+    child_name: str,
+    born: date | str,
+    school: str,
+    grade: int,
+    concern: str | None,
+    level: int,
+    national_id: str | None,
+    language: str | None,
+    child_handle: str | None,
+) -> Log:
+    """Build the new log in a hidden folder and move it into place once committed."""
+    card = store.me()
+    child = Child(
+        name=check_text(child_name, "child_name"),
+        born=parse_date(born, "born"),
+        national_id=optional(national_id),
+        school=check_text(school, "school"),
+        grade=grade,
+        language=optional(language),
+    )
+    if child.born > date.today():
+        raise UsageError("born_in_future")
+    if not -1 <= grade <= 13:
+        raise UsageError("bad_grade")
+    store.settings.check_level(level)
+    log_id = ids.new_id()
+    today = date.today()
+    me = Member(
+        id=ids.new_id(),
+        handle=card.handle or "me",
+        name=card.name,
+        role="coordinator",
+        title=card.title,
+        service=card.service,
+        recipient=card.recipient,
+        signing_key=card.signing_key,
+        since=today,
+    )
+    kid = Member(
+        id=ids.new_id(),
+        role="child",
+        name=child.name,
+        since=today,
+        handle=check_handle(child_handle or handle_from_name(child.name)),
+    )
+    if kid.handle == me.handle:
+        raise Conflict("handle_taken", handle=kid.handle)
+    created = now()
+    members = MemberList(id=log_id, created=created, created_by=me.id, members=(me, kid))
+    profile = LogProfile(
+        id=log_id,
+        created=created,
+        created_by=me.id,
+        child=child,
+        level=level,
+        coordinator=me.id,
+        opened=today,
+    )
+    docs: list[Document] = [profile, members]
+    if concern is not None:
+        text = check_text(concern, "concern")
+        docs.append(
+            Concern(
+                id=ids.new_id(), created=created, created_by=me.id, text=text, level_at_time=level
+            )
+        )
+    final = store.root / "logs" / log_id
+    staging = store.root / "logs" / f".new-{log_id}"
+    try:
+        history.init(staging, git_settings())
+        write_text_atomic(staging / ".gitattributes", ATTRIBUTES)
+        write_text_atomic(staging / MARKER_FILE, marker_text(log_id))
+        log = Log(store, log_id, staging)
+        files = [log._seal(doc, members) for doc in docs]
+        for rel, data in files:
+            write_atomic(staging / rel, data)
+        history.commit(
+            staging, [".gitattributes", MARKER_FILE, *(r for r, _ in files)], "open log", me.id
+        )
+        os.replace(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return Log(store, log_id)

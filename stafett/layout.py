@@ -1,0 +1,53 @@
+"""What a log folder looks like: its plain files, its git settings, and how a
+decrypted file becomes a document bound to the path it was found at."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from stafett import yamlio
+from stafett.documents import DOCUMENT_CLASSES, ROOT_KINDS, Document, document_path, from_data
+from stafett.errors import InvalidDocument
+from stafett.schema import validate
+
+MARKER_FILE = "stafett.yaml"
+ATTRIBUTES = "*.age binary diff=stafett\n"
+
+
+def marker_text(log_id: str) -> str:
+    return f"format_version: 1\nlog_id: {log_id}\n"
+
+
+def parse_document(plain: bytes, rel: str, log_id: str) -> Document:
+    """A decrypted file as a typed document, bound to where it was found."""
+    data = yamlio.load(plain, name=rel)
+    kind = data.get("kind")
+    if kind not in DOCUMENT_CLASSES:
+        raise InvalidDocument("unknown_kind", file=rel)
+    validate(str(kind), yamlio.jsonable(data), rel)
+    doc = from_data(data)
+    expected = log_id if kind in ROOT_KINDS else doc.id
+    if document_path(doc.kind, expected) != rel or doc.id != expected:
+        raise InvalidDocument("path_mismatch", file=rel)
+    return doc
+
+
+def now() -> datetime:
+    return datetime.now().astimezone().replace(microsecond=0)
+
+
+def textconv_command() -> str:
+    """`stafett textconv` when stafett is on PATH, so no user's folder (which may carry
+    their name) is written into .git/config; else this Python, by absolute path."""
+    if shutil.which("stafett"):
+        return "stafett textconv"
+    python = Path(sys.executable).as_posix()
+    return f'"{python}" -m stafett textconv'
+
+
+def git_settings() -> dict[str, str]:
+    """Per-log git settings; .git/config is not cloned, so set them on every init."""
+    return {"diff.stafett.textconv": textconv_command(), "diff.stafett.binary": "true"}
