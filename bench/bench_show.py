@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import make_store, median, ms, stafett_cmd, stafett_env, timed
+from bench.common import compile_package, make_store, median, ms, stafett_cmd, stafett_env, timed
 
 DOCUMENTS = 500
 GOAL = "Åse skal oppleve at hun mestrer lesing i små grupper, og gruer seg mindre."
@@ -54,6 +54,7 @@ def fill(log: object, count: int) -> None:
 
 
 def main() -> None:
+    compile_package()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         key, log = make_store(root)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import make_store, median, ms, stafett_cmd, stafett_env, timed
+from bench.common import compile_package, make_store, median, ms, stafett_cmd, stafett_env, timed
 
 ROUNDS = 25
 TEXT = "Mor ringte i dag. Åse har sovet bedre denne uka, og hun gleder seg til turen på fredag."
@@ -52,6 +52,7 @@ def pass_env(root: Path) -> dict[str, str] | None:
 
 
 def main() -> None:
+    compile_package()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         key, log = make_store(root)
