@@ -50,9 +50,13 @@ def agent_dir(environ: Mapping[str, str]) -> str:
     override = environ.get("STAFETT_AGENT_DIR")
     if override:
         return override
+    import warnings
+
     from platformdirs import user_runtime_dir
 
-    return user_runtime_dir("stafett", appauthor=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # no XDG_RUNTIME_DIR: platformdirs falls back, noisily
+        return user_runtime_dir("stafett", appauthor=False)
 
 
 def read_info(folder: str | Path) -> AgentInfo | None:

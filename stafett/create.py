@@ -98,9 +98,8 @@ def create_log(
         files = [log._seal(doc, members) for doc in docs]
         for rel, data in files:
             write_atomic(staging / rel, data)
-        history.commit(
-            staging, [".gitattributes", MARKER_FILE, *(r for r, _ in files)], "open log", me.id
-        )
+        paths = [".gitattributes", MARKER_FILE, *(r for r, _ in files)]
+        history.commit(staging, paths, "open log", me.id, store.identity.sign)
         os.replace(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

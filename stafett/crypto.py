@@ -36,6 +36,12 @@ class Identity:
     def native(self) -> Any:
         return self._native if self._native is not None else _identity(self.secret)
 
+    def sign(self, payload: bytes) -> str:
+        """An SSH signature (SSHSIG, namespace git) by the key derived from this secret."""
+        from stafett.signing import sign
+
+        return sign(self.secret, payload)
+
     def signing_public_key(self) -> str:
         """The OpenSSH public key of the Ed25519 key derived from this secret."""
         from stafett.signing import public_key_line

@@ -385,6 +385,7 @@ class Log:
                 [rel for rel, _ in files],
                 f"{change.action} {first.kind} {ids.short(first.id)}",
                 author,
+                self.store.identity.sign,
             )
         except BaseException:
             history.restore(self.path, [rel for rel, _ in files])
