@@ -12,8 +12,8 @@ from stafett.documents import Child, Concern, Document, LogProfile, Member, Memb
 from stafett.errors import Conflict, UsageError
 from stafett.fsutil import write_atomic, write_text_atomic
 from stafett.layout import ATTRIBUTES, MARKER_FILE, git_settings, marker_text, now
-from stafett.log import Log, optional
-from stafett.values import check_handle, check_text, handle_from_name, parse_date
+from stafett.log import Log
+from stafett.values import check_handle, check_text, handle_from_name, optional_text, parse_date
 
 if TYPE_CHECKING:
     from stafett.store import Store
@@ -37,10 +37,10 @@ def create_log(
     child = Child(
         name=check_text(child_name, "child_name"),
         born=parse_date(born, "born"),
-        national_id=optional(national_id),
+        national_id=optional_text(national_id),
         school=check_text(school, "school"),
         grade=grade,
-        language=optional(language),
+        language=optional_text(language),
     )
     if child.born > date.today():
         raise UsageError("born_in_future")

@@ -56,9 +56,18 @@ def build_demo(path: Path) -> DemoResult:
         grade=4,
         concern="Liam virker sliten om morgenen og har sluttet å spille fotball i friminuttene.",
     )
+    log.add_member(handle="siri", name="Siri Østby", role="guardian", title="mor")
+    log.add_consent(
+        given_by="siri",
+        child_heard=True,
+        child_said="Det er greit at helsesøster og PPT vet om det.",
+        services="Fjordheim barneskole,Fjordheim helsestasjon,PPT Fjordheim",
+        valid_until=date(today.year + 1, 12, 31),
+        valid_from=today - timedelta(days=62),
+        reference="Signert skjema i skolens arkiv",
+    )
     log.add_member("maja")
     log.add_member("omar")
-    log.add_member(handle="siri", name="Siri Østby", role="guardian", title="mor")
     log.set_level(
         1,
         why="Foreldrene og skolen er enige om å prøve tiltak i klassen først.",

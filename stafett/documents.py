@@ -83,9 +83,19 @@ class LogProfile(Document):
     status: str = "open"
     level: int
     coordinator: str
+    coordinator_pending: str | None = None
     opened: dt.date
     closed: dt.date | None = None
     close_reason: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Override(Record):
+    """A member added without a consent that covers their service: visible, explained."""
+
+    why: str
+    by: str
+    date: dt.date
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -100,6 +110,7 @@ class Member(Record):
     signing_key: str | None = None
     since: dt.date
     until: dt.date | None = None
+    override: Override | None = None
 
     @property
     def active(self) -> bool:

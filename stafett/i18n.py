@@ -330,6 +330,130 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Agenten kjører (prosess {pid}, versjon {version}).",
         "The agent runs (process {pid}, version {version}).",
     ),
+    "no_consent_for_service": (
+        "Ingen gyldig samtykke dekker tjenesten «{service}». Registrer samtykke først, eller bruk --override --why.",
+        "No active consent covers the service '{service}'. Record consent first, or use --override --why.",
+    ),
+    "remove_coordinator": (
+        "Stafettholderen kan ikke fjernes; gi stafettpinnen videre først.",
+        "The coordinator cannot be removed; pass the baton first.",
+    ),
+    "until_before_from": (
+        "Samtykket kan ikke slutte før det begynner.",
+        "The consent cannot end before it starts.",
+    ),
+    "service_not_in_consent": (
+        "Samtykket gjelder ikke tjenesten «{service}».",
+        "The consent does not cover the service '{service}'.",
+    ),
+    "already_coordinator": (
+        "Personen er allerede stafettholder.",
+        "That person is already the coordinator.",
+    ),
+    "coordinator_must_be_professional": (
+        "Stafettpinnen kan bare gis til en fagperson med egen nøkkel.",
+        "The baton can only go to a professional with a key of their own.",
+    ),
+    "no_baton_for_you": (
+        "Ingen har gitt stafettpinnen til deg i denne loggen.",
+        "Nobody has passed the baton to you in this log.",
+    ),
+    "consent_withdrawn": (
+        "Alt samtykke er trukket tilbake: loggen kan leses og avsluttes, men ikke endres.",
+        "All consent has been withdrawn: the log can be read and closed, but not changed.",
+    ),
+    "override_needs_why": (
+        "--override krever --why: skriv hvorfor unntaket gjøres.",
+        "--override needs --why: say why the exception is made.",
+    ),
+    "commit_unsigned": (
+        "Endringen {commit} er ikke signert.",
+        "The change {commit} is not signed.",
+    ),
+    "commit_unknown_signer": (
+        "Endringen {commit} er ikke signert av noe medlem av loggen.",
+        "The change {commit} is not signed by any member of the log.",
+    ),
+    "commit_bad_signature": (
+        "Signaturen på endringen {commit} stemmer ikke med innholdet; historikken kan være skrevet om.",
+        "The signature on the change {commit} does not match its content; the history may have been rewritten.",
+    ),
+    "commit_not_member": (
+        "Endringen {commit} er gjort av medlem {member}, som ikke var medlem da.",
+        "The change {commit} was made by member {member}, who was not a member then.",
+    ),
+    "commit_not_coordinator": (
+        "Endringen {commit} endrer medlemmene, men er ikke gjort av stafettholderen.",
+        "The change {commit} changes the members but was not made by the coordinator.",
+    ),
+    "notice_own": (
+        "Barnet har fylt {age} år: samtykket må fornyes med barnets eget samtykke.",
+        "The child has turned {age}: the consent must be renewed with the child's own consent.",
+    ),
+    "notice_adult": (
+        "Ungdommen har fylt {age} år og er myndig: samtykket må gis av ungdommen selv.",
+        "The young person has turned {age} and is an adult: they must give consent themselves.",
+    ),
+    "notice_weight": (
+        "Barnet er over {age} år: det barnet mener skal tillegges stor vekt og skrives ned (--child-said).",
+        "The child is over {age}: what the child thinks must weigh heavily and be written down (--child-said).",
+    ),
+    "notice_heard": (
+        "Barnet er over {age} år og skal høres før samtykket gis (--child-heard).",
+        "The child is over {age} and must be heard before consent is given (--child-heard).",
+    ),
+    "ui.removed": (
+        "{names} har ikke lenger tilgang. {count} dokumenter er kryptert på nytt uten dem. Det de kunne lese før, finnes fortsatt i gammel historikk de kan ha kopiert.",
+        "{names} no longer have access. {count} documents were re-encrypted without them. What they could read before is still in old history they may have copied.",
+    ),
+    "ui.not_reencrypted": (
+        "{count} dokumenter med begrenset tilgang kunne ikke krypteres på nytt med din nøkkel; den som kan lese dem, kan kjøre «stafett member remove» på nytt.",
+        "{count} restricted documents could not be re-encrypted with your key; someone who can read them can run the removal again.",
+    ),
+    "ui.consent_saved": ("Samtykke {id} er registrert.", "Consent {id} was recorded."),
+    "ui.consent_withdrawn_ok": ("Tilbaketrekkingen er registrert.", "The withdrawal was recorded."),
+    "ui.baton_passed": (
+        "Stafettpinnen er gitt til {name}; du er stafettholder til {name} godtar.",
+        "The baton was passed to {name}; you remain coordinator until {name} accepts.",
+    ),
+    "ui.baton_accepted": ("Du er nå stafettholder.", "You are now the coordinator."),
+    "ui.can_read": ("{names} kan lese dette", "{names} can read this"),
+    "ui.and": ("og", "and"),
+    "ui.recovery_too": (
+        "(og kommunens gjenopprettingsnøkkel)",
+        "(and the municipality's recovery key)",
+    ),
+    "ui.nobody_reads": (
+        "bare kommunens gjenopprettingsnøkkel kan lese dette",
+        "only the municipality's recovery key can read this",
+    ),
+    "ui.hidden_docs": (
+        "{count} dokumenter kan du ikke se, og derfor ikke si hvem som kan lese.",
+        "{count} documents you cannot see, so you cannot tell who can read them.",
+    ),
+    "ui.signers_written": (
+        "Skrev {count} signeringsnøkler til {file}.",
+        "Wrote {count} signing keys to {file}.",
+    ),
+    "ui.override_note": ("lagt til uten samtykke: {why}", "added without consent: {why}"),
+    "ui.consents": ("Samtykker", "Consents"),
+    "ui.services": ("Tjenester", "Services"),
+    "ui.valid": ("Gyldig", "Valid"),
+    "ui.given_by": ("Gitt av", "Given by"),
+    "consent_status.active": ("gyldig", "active"),
+    "consent_status.partly_withdrawn": ("delvis trukket", "partly withdrawn"),
+    "consent_status.withdrawn": ("trukket", "withdrawn"),
+    "consent_status.expired": ("utløpt", "expired"),
+    "consent_status.not_yet": ("ikke startet", "not started"),
+    "ui.action.remove-member": ("fjernet medlem", "removed a member"),
+    "ui.action.consent": ("registrerte samtykke", "recorded consent"),
+    "ui.action.withdraw": (
+        "registrerte tilbaketrekking av samtykke",
+        "recorded a withdrawal of consent",
+    ),
+    "ui.action.pass-coordinator": ("ga stafettpinnen videre", "passed the baton"),
+    "ui.action.accept-coordinator": ("tok imot stafettpinnen", "took the baton"),
+    "ui.kind.member": ("medlem", "member"),
     # labels
     "result.achieved": ("oppnådd", "achieved"),
     "result.partly": ("delvis oppnådd", "partly achieved"),

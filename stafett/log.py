@@ -16,6 +16,7 @@ from stafett.documents import (
     SUFFIX,
     Child,
     Concern,
+    Consent,
     Document,
     Evaluation,
     LevelChange,
@@ -31,18 +32,18 @@ from stafett.documents import (
 from stafett.errors import Conflict, NoAccess, NotFound, UsageError
 from stafett.fsutil import write_atomic
 from stafett.layout import now, parse_document
-from stafett.people import find_person
 from stafett.schema import validate
 from stafett.values import (
-    check_handle,
     check_text,
-    handle_from_name,
+    optional_text,
     parse_choice,
     parse_date,
     parse_list,
 )
 
 if TYPE_CHECKING:
+    from stafett.membership import MembershipChange, WithdrawalResult
+    from stafett.people import Card
     from stafett.store import Store
 
 LOCK_TIMEOUT = 30.0
@@ -54,6 +55,7 @@ class Change:
     """What one commit will hold: new documents and re-encrypted ones."""
 
     action: str
+    subject: tuple[str, str] | None = None
     docs: list[Document] = field(default_factory=list)
     reencrypt: list[tuple[str, bytes, tuple[str, ...] | None]] = field(default_factory=list)
 
@@ -167,20 +169,65 @@ class Log:
         title: str | None = None,
         service: str | None = None,
         recipient: str | None = None,
-    ) -> Member:
-        """Add a professional from people.yaml (`person`) or anyone by name."""
-        with self._change("add-member") as change:
-            self._require_coordinator()
-            member = self._new_member(person, role, handle, name, title, service, recipient)
-            members = self.members()
-            if any(member.handle == m.handle for m in members.current):
-                raise Conflict("already_member", handle=member.handle)
-            if member.recipient and any(member.recipient == m.recipient for m in members.current):
-                raise Conflict("already_member", handle=member.handle)
-            updated = replace(members, members=(*members.members, member))
-            change.add(updated)
-            self._reencrypt_default_audience(change, updated)
-        return member
+        signing_key: str | None = None,
+        card: Card | None = None,
+        override_why: str | None = None,
+    ) -> MembershipChange:
+        """Add a professional from people.yaml (`person`), a card, or anyone by name.
+
+        A professional needs an active consent covering their service, unless
+        `override_why` records a visible exception."""
+        from stafett import membership
+
+        member = membership.new_member(
+            self,
+            person,
+            role=role,
+            handle=handle,
+            name=name,
+            title=title,
+            service=service,
+            recipient=recipient,
+            signing_key=signing_key,
+            card=card,
+        )
+        return membership.add_member(self, member, override_why=override_why)
+
+    def remove_member(self, person: str) -> MembershipChange:
+        from stafett import membership
+
+        return membership.remove_member(self, person)
+
+    def consents(self) -> list[Consent]:
+        return [d for d in self.documents("consent") if isinstance(d, Consent)]
+
+    def add_consent(self, **fields: Any) -> Consent:
+        """See membership.add_consent for the fields."""
+        from stafett import membership
+
+        return membership.add_consent(self, **fields)
+
+    def withdraw_consent(
+        self,
+        ref: str,
+        *,
+        by: str,
+        services: Sequence[str] | str | None = None,
+        when: date | str | None = None,
+    ) -> WithdrawalResult:
+        from stafett import membership
+
+        return membership.withdraw_consent(self, ref, by=by, services=services, when=when)
+
+    def pass_coordinator(self, to: str) -> LogProfile:
+        from stafett import membership
+
+        return membership.pass_coordinator(self, to)
+
+    def accept_coordinator(self) -> LogProfile:
+        from stafett import membership
+
+        return membership.accept_coordinator(self)
 
     def add_concern(self, text: str, *, audience: Sequence[str] | str | None = None) -> Concern:
         with self._change("add") as change:
@@ -243,8 +290,8 @@ class Log:
                 measure=target.id,
                 date=parse_date(when, "date") if when else date.today(),
                 result=outcome,
-                text=optional(text),
-                child_said=optional(child_said),
+                text=optional_text(text),
+                child_said=optional_text(child_said),
                 next=step,
                 evaluate_by=due,
             )
@@ -346,7 +393,7 @@ class Log:
     # --- machinery -----------------------------------------------------------
 
     @contextmanager
-    def _change(self, action: str) -> Iterator[Change]:
+    def _change(self, action: str, subject: tuple[str, str] | None = None) -> Iterator[Change]:
         """Serialise writers, start from a clean HEAD, and commit all or nothing."""
         from filelock import FileLock, Timeout
 
@@ -361,7 +408,11 @@ class Log:
             self._profile = self._members = None
             if self.profile().status == "closed":
                 raise Conflict("log_closed")
-            change = Change(action)
+            from stafett.membership import frozen
+
+            if frozen(self, action):
+                raise Conflict("consent_withdrawn")
+            change = Change(action, subject)
             yield change
             self._apply(change)
         finally:
@@ -373,17 +424,17 @@ class Log:
         author = self._author(members)
         files = [self._seal(doc, members) for doc in change.docs]
         files += [
-            (rel, crypto.encrypt(plain, self._recipients(audience, members)))
+            (rel, crypto.encrypt(plain, self.recipients(audience, members)))
             for rel, plain, audience in change.reencrypt
         ]
         try:
             for rel, data in files:
                 write_atomic(self.path / rel, data)
-            first = change.docs[0]
+            kind, subject = change.subject or (change.docs[0].kind, change.docs[0].id)
             history.commit(
                 self.path,
                 [rel for rel, _ in files],
-                f"{change.action} {first.kind} {ids.short(first.id)}",
+                f"{change.action} {kind} {ids.short(subject)}",
                 author,
                 self.store.identity.sign,
             )
@@ -401,9 +452,9 @@ class Log:
         data = doc.to_data()
         validate(doc.kind, yamlio.jsonable(data), doc.path)
         plain = yamlio.dump_checked(data, doc.path).encode("utf-8")
-        return doc.path, crypto.encrypt(plain, self._recipients(doc.audience, members))
+        return doc.path, crypto.encrypt(plain, self.recipients(doc.audience, members))
 
-    def _recipients(self, audience: Sequence[str] | None, members: MemberList) -> list[str]:
+    def recipients(self, audience: Sequence[str] | None, members: MemberList) -> list[str]:
         current = {m.id: m for m in members.current}
         chosen = (
             current.values() if audience is None else [current[i] for i in audience if i in current]
@@ -434,68 +485,13 @@ class Log:
         if self.me().id != self.profile().coordinator:
             raise NoAccess("coordinator_only")
 
-    def _new_member(
-        self,
-        person: str | None,
-        role: str | None,
-        handle: str | None,
-        name: str | None,
-        title: str | None,
-        service: str | None,
-        recipient: str | None,
-    ) -> Member:
-        if person:
-            card = find_person(self.store.people(), person)
-            return Member(
-                id=ids.new_id(),
-                since=date.today(),
-                handle=card.handle or check_handle(person),
-                name=card.name,
-                role=parse_choice("role", role or "professional"),
-                title=card.title,
-                service=card.service,
-                recipient=card.recipient,
-                signing_key=card.signing_key,
-            )
-        if not name or not role:
-            raise UsageError("member_needs_name_role")
-        return Member(
-            id=ids.new_id(),
-            since=date.today(),
-            handle=check_handle(handle or handle_from_name(name)),
-            name=check_text(name, "name"),
-            role=parse_choice("role", role),
-            title=optional(title),
-            service=optional(service),
-            recipient=crypto.check_recipient(recipient) if recipient else None,
-        )
-
-    def _reencrypt_default_audience(self, change: Change, members: MemberList) -> None:
-        """Documents for 'all current members' follow the member list; others keep theirs."""
-        if self._recipients(None, members) == self._recipients(None, self.members()):
-            return
-        written = {d.path for d in change.docs}
-        for rel in self._all_files():
-            if rel in written:
-                continue
-            try:
-                plain = crypto.decrypt((self.path / rel).read_bytes(), self.store.identity, rel)
-            except NoAccess:
-                continue
-            doc = parse_document(plain, rel, self.id)
-            if doc.audience is None:
-                change.reencrypt.append((rel, plain, None))
-
-    def _all_files(self) -> list[str]:
+    def files(self) -> list[str]:
+        """Every document file of the log, relative and '/'-separated."""
         return sorted(
             p.relative_to(self.path).as_posix()
             for p in self.path.rglob(f"*{SUFFIX}")
             if ".git" not in p.relative_to(self.path).parts
         )
-
-
-def optional(value: str | None) -> str | None:
-    return value.strip() if value and value.strip() else None
 
 
 def _status_after(result: str, step: str) -> str:

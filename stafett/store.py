@@ -34,6 +34,16 @@ class Level(Record):
 
 
 @dataclass(frozen=True, kw_only=True)
+class AgeRules(Record):
+    """Ages at which the child is heard, weighs heavily, consents alone, is adult."""
+
+    heard: int = 7
+    great_weight: int = 12
+    own_consent: int = 15
+    adult: int = 18
+
+
+@dataclass(frozen=True, kw_only=True)
 class StoreSettings(Record):
     """store.yaml: settings only, never anything about a child."""
 
@@ -43,6 +53,7 @@ class StoreSettings(Record):
     recovery: str
     retention_years: int = 10
     levels: tuple[Level, ...] = tuple(Level(level=n, name=s) for n, s in DEFAULT_LEVELS)
+    age_rules: AgeRules = AgeRules()
 
     def level_name(self, level: int) -> str:
         return next((lv.name for lv in self.levels if lv.level == level), str(level))

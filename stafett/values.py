@@ -77,3 +77,8 @@ def check_text(value: str | None, field: str) -> str:
     if value is None or not value.strip():
         raise UsageError("empty_field", field=field)
     return value.strip()
+
+
+def optional_text(value: str | None) -> str | None:
+    """Stripped text, or None for nothing or only white space."""
+    return value.strip() if value and value.strip() else None

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from stafett import crypto, history
-from stafett.documents import SUFFIX
+from stafett import crypto, history, signing
+from stafett.documents import SUFFIX, Member, MemberList
 from stafett.errors import InvalidDocument, NoAccess, StafettError
 from stafett.layout import ATTRIBUTES, MARKER_FILE, marker_text, parse_document
 
@@ -61,10 +61,83 @@ def verify_log(log: Log) -> VerifyReport:
                 unreadable += 1
             except StafettError as exc:
                 problems.append(exc)
+    problems += verify_history(log)
     return VerifyReport(log.id, checked, unreadable, tuple(problems))
+
+
+def verify_history(log: Log) -> list[StafettError]:
+    """Every commit signed by a member allowed to write at that point; membership
+    changed only by the coordinator of the time. The member list at each change is
+    read where the verifier's key opens it."""
+    members = {m.id: m for m in log.members().members}
+    problems: list[StafettError] = []
+    active: set[str] = set()
+    coordinator = pending = ""
+    for commit in reversed(history.log(log.path)):
+        short = commit.hash[:7]
+        payload, signature = history.read_commit(log.path, commit.hash)
+        signer = members.get(commit.author)
+        if signature is None:
+            problems.append(InvalidDocument("commit_unsigned", commit=short))
+            continue
+        if signer is None or not signer.signing_key:
+            problems.append(InvalidDocument("commit_unknown_signer", commit=short))
+            continue
+        if not signing.verify(signer.signing_key, signature, payload):
+            problems.append(InvalidDocument("commit_bad_signature", commit=short))
+            continue
+        action, _, rest = commit.message.partition(" ")
+        subject = _member_id(members, rest.partition(" ")[2])
+        touches_members = any(name == "members.yaml.age" for _, name in commit.files)
+        if action == "open" and not coordinator:
+            coordinator = signer.id
+        elif signer.id not in active:
+            problems.append(
+                InvalidDocument("commit_not_member", commit=short, member=signer.id[:7])
+            )
+        elif action == "accept-coordinator" and subject == pending == signer.id:
+            coordinator, pending = signer.id, ""
+        elif touches_members and signer.id != coordinator:
+            problems.append(InvalidDocument("commit_not_coordinator", commit=short))
+        elif action == "pass-coordinator":
+            pending = subject
+        if touches_members:
+            active = _active_at(log, commit.hash, active, action, subject or signer.id)
+    return problems
+
+
+def _active_at(log: Log, sha: str, before: set[str], action: str, subject: str) -> set[str]:
+    """Who is a member after commit `sha`: from its member list where readable, else
+    from what its message says."""
+    try:
+        data = history.git_bytes(log.path, "cat-file", "blob", f"{sha}:members.yaml.age")
+        doc = parse_document(crypto.decrypt(data, log.store.identity), "members.yaml.age", log.id)
+    except StafettError:
+        if action == "open":
+            return {subject}
+        if action == "add-member":
+            return before | {subject}
+        return before - {subject} if action == "remove-member" else before
+    assert isinstance(doc, MemberList)
+    return {m.id for m in doc.current}
+
+
+def _member_id(members: dict[str, Member], short: str) -> str:
+    return next((i for i in members if short and i.startswith(short)), "")
 
 
 def _check_plain(log: Log, name: str) -> list[StafettError]:
     text = (log.path / name).read_text("utf-8", "replace")
     expected = ATTRIBUTES if name == ".gitattributes" else marker_text(log.id)
     return [] if text == expected else [InvalidDocument("unexpected_content", file=name)]
+
+
+def allowed_signers(log: Log) -> str:
+    """A file for git's gpg.ssh.allowedSignersFile: every member who ever signed.
+
+    Principals are the pseudonymous member ids that stafett writes as commit authors.
+    """
+    lines = [
+        f'{m.id} namespaces="git" {m.signing_key}' for m in log.members().members if m.signing_key
+    ]
+    return "".join(line + "\n" for line in lines)

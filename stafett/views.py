@@ -7,7 +7,9 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from stafett import history
+from stafett.consent import ConsentView, Notice, notices, view
 from stafett.documents import (
+    Consent,
     Evaluation,
     LogProfile,
     Measure,
@@ -42,6 +44,29 @@ class LogSummary:
     voices: tuple[Voice, ...]
     documents: int
     unreadable: int
+    notices: tuple[Notice, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConsentOverview:
+    consents: tuple[ConsentView, ...]
+    notices: tuple[Notice, ...]
+
+
+@dataclass(frozen=True)
+class DocumentAccess:
+    """Who can read one document: members by name, and the municipality's recovery key."""
+
+    kind: str
+    id: str
+    created: datetime
+    readers: tuple[Member, ...]
+
+
+@dataclass(frozen=True)
+class AccessView:
+    documents: tuple[DocumentAccess, ...]
+    hidden: int
 
 
 @dataclass(frozen=True)
@@ -86,7 +111,36 @@ def summarize(log: Log, today: date | None = None) -> LogSummary:
         voices=tuple(voices[-LATEST:]),
         documents=len(docs),
         unreadable=log.unreadable,
+        notices=consent_overview(log, today, [d for d in docs if isinstance(d, Consent)]).notices,
     )
+
+
+def consent_overview(
+    log: Log, today: date | None = None, consents: list[Consent] | None = None
+) -> ConsentOverview:
+    """Each consent with its status, and what the child's age now asks for."""
+    today = today or date.today()
+    found = log.consents() if consents is None else consents
+    child = next((m.id for m in log.members().members if m.role == "child"), "")
+    rules = log.store.settings.age_rules
+    return ConsentOverview(
+        consents=tuple(view(c, today) for c in sorted(found, key=lambda c: c.valid_from)),
+        notices=tuple(notices(log.profile().child, found, child, rules, today)),
+    )
+
+
+def access_view(log: Log, person: str | None = None) -> AccessView:
+    """For each document the caller can read, who else can: in plain names."""
+    members = log.members()
+    current = {m.id: m for m in members.current}
+    wanted = log.member(person).id if person else None
+    out = []
+    for doc in [log.profile(), members, *log.documents()]:
+        ids = current.keys() if doc.audience is None else doc.audience
+        readers = tuple(current[i] for i in ids if i in current and current[i].recipient)
+        if wanted is None or any(r.id == wanted for r in readers):
+            out.append(DocumentAccess(doc.kind, doc.id, doc.created, readers))
+    return AccessView(tuple(out), log.unreadable)
 
 
 def log_history(log: Log) -> list[HistoryEntry]:

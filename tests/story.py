@@ -17,7 +17,7 @@ from tests.world import World
 
 # The scenario says "oppnådd så langt"; stafett records the result itself.
 RESULT_WORDS = {"oppnådd så langt": "oppnådd"}
-NOT_YET = {"record consent", "withdraw consent", "hand over"}
+NOT_YET = {"hand over"}
 
 
 @dataclass
@@ -27,6 +27,8 @@ class Replay:
     hints: dict[str, str] = field(default_factory=dict)
     concerns: dict[str, str] = field(default_factory=dict)
     done: list[dict[str, Any]] = field(default_factory=list)
+    joined: set[str] = field(default_factory=set)
+    consent: str = ""
 
 
 def load_story(path: Path) -> dict[str, Any]:
@@ -84,30 +86,75 @@ def _open(world: World, state: Replay, step: dict[str, Any]) -> None:
 
 
 def _members(world: World, state: Replay, step: dict[str, Any]) -> None:
-    people = state.story["people"]
     for handle in step["members"]:
-        p = people[handle]
-        if p["service"]:
-            world.run(step["actor"], "member", "add", state.log_id, handle)
-        else:
-            recipient = world.identity(handle).recipient
-            world.run(
-                step["actor"],
-                "member",
-                "add",
-                state.log_id,
-                "--handle",
-                handle,
-                "--name",
-                p["name"],
-                "--role",
-                "guardian",
-                "--title",
-                p["role"],
-                "--recipient",
-                recipient,
-            )
+        _join(world, state, step["actor"], handle)
     _level(world, state, {**step, "why": "Tiltak i egen tjeneste etter samtykke."})
+
+
+def _join(world: World, state: Replay, actor: str, handle: str) -> None:
+    """Professionals come from people.yaml; family members bring their own card."""
+    if handle in state.joined:
+        return
+    if state.story["people"][handle]["service"]:
+        world.run(actor, "member", "add", state.log_id, handle)
+    else:
+        world.run(
+            actor,
+            "member",
+            "add",
+            state.log_id,
+            "--card",
+            str(world.card(handle)),
+            "--handle",
+            handle,
+            "--role",
+            "guardian",
+        )
+    state.joined.add(handle)
+
+
+def _consent(world: World, state: Replay, step: dict[str, Any]) -> None:
+    """The guardians who sign are registered with their cards, then the consent."""
+    for handle in step["given_by"]:
+        _join(world, state, step["actor"], handle)
+    args = [
+        "--json",
+        "consent",
+        "add",
+        state.log_id,
+        "--given-by",
+        ",".join(step["given_by"]),
+        "--services",
+        ",".join(step["services"]),
+        "--until",
+        _d(step["valid_until"]),
+        "--from",
+        _d(step["date"]),
+        "--reference",
+        step["document"],
+    ]
+    if step.get("child_heard"):
+        args.append("--child-heard")
+    if step.get("child_said"):
+        args += ["--child-said", step["child_said"]]
+    state.consent = world.run(step["actor"], *args).json()["id"]
+
+
+def _withdraw(world: World, state: Replay, step: dict[str, Any]) -> None:
+    _join(world, state, step["actor"], step["by"])
+    world.run(
+        step["actor"],
+        "consent",
+        "withdraw",
+        state.log_id,
+        state.consent[:7],
+        "--by",
+        step["by"],
+        "--services",
+        ",".join(step["services"]),
+        "--date",
+        _d(step["date"]),
+    )
 
 
 def _measure(world: World, state: Replay, step: dict[str, Any]) -> None:
@@ -217,6 +264,8 @@ def _level(world: World, state: Replay, step: dict[str, Any]) -> None:
 
 _STEPS = {
     "open log": _open,
+    "record consent": _consent,
+    "withdraw consent": _withdraw,
     "add members": _members,
     "add measure": _measure,
     "record voice": _voice,

@@ -37,6 +37,10 @@ MODULES = {
     "voice": "records",
     "note": "records",
     "agent": "agent",
+    "consent": "access",
+    "coordinator": "access",
+    "access": "access",
+    "allowed-signers": "access",
 }
 OPTIONS_WITH_VALUE = ("--store", "--identity", "--lang")
 

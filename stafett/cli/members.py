@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -26,10 +27,21 @@ def add(
     title: Annotated[str | None, typer.Option("--title", help="F.eks. mor, far.")] = None,
     service: Annotated[str | None, typer.Option("--service")] = None,
     recipient: Annotated[str | None, typer.Option("--recipient", help="age1...")] = None,
+    signing_key: Annotated[
+        str | None, typer.Option("--signing-key", help="ssh-ed25519 ...")
+    ] = None,
+    card: Annotated[Path | None, typer.Option("--card", help="Personens kort (key show).")] = None,
+    override: Annotated[bool, typer.Option("--override", help="Uten samtykke (unntak).")] = False,
+    why: Annotated[str | None, typer.Option("--why", help="Hvorfor unntaket gjøres.")] = None,
 ) -> None:
     """Legg til et medlem (add a member): fagperson fra registeret, eller foresatt/barn."""
+    from stafett.errors import UsageError
+    from stafett.people import read_card
+
     env = env_of(ctx)
-    member = (
+    if override and not why:
+        raise UsageError("override_needs_why")
+    result = (
         env.store()
         .log(log)
         .add_member(
@@ -40,9 +52,29 @@ def add(
             title=title,
             service=service,
             recipient=recipient,
+            signing_key=signing_key,
+            card=read_card(card) if card else None,
+            override_why=why if override else None,
         )
     )
+    (member,) = result.members
     emit(env, member, L("member_added", env.lang, handle=member.handle))
+
+
+@member_app.command("remove")
+def remove(
+    ctx: typer.Context,
+    log: LogArg,
+    person: Annotated[str, typer.Argument(help="Kallenavn.")],
+) -> None:
+    """Fjern et medlem (remove a member); dokumentene krypteres på nytt uten dem."""
+    env = env_of(ctx)
+    result = env.store().log(log).remove_member(person)
+    names = ", ".join(m.name for m in result.members)
+    lines = [L("removed", env.lang, names=names, count=result.reencrypted)]
+    if result.not_reencrypted:
+        lines.append(L("not_reencrypted", env.lang, count=result.not_reencrypted))
+    emit(env, result, "\n".join(lines))
 
 
 def register(app: typer.Typer) -> None:

@@ -41,6 +41,10 @@ def render_summary(env: Env, s: LogSummary) -> None:
     lines += [f"  {d(v.date)} ({v.how}): «{v.words.strip()}»" for v in s.voices]
     if not s.voices:
         lines.append("  " + L("none", lang))
+    if s.notices:
+        from stafett.i18n import text
+
+        lines += ["", *(f"! {text(n.key, lang, age=n.age)}" for n in s.notices)]
     if s.unreadable:
         lines += ["", L("unreadable_docs", lang, count=s.unreadable)]
     emit(env, s, "\n".join(lines))

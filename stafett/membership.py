@@ -1,0 +1,298 @@
+"""Who takes part in a log, under which consent, and who holds the baton.
+
+Every change here is one commit. When the set of readers changes, every document
+the actor can read whose recipients change is re-encrypted in that commit; the
+others stay byte-identical (age output is random, so a needless rewrite would be
+noise in history). What a person could read before stays in old history: removal
+protects only what is written from now on, and the user is told so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import TYPE_CHECKING
+
+from stafett import crypto, ids
+from stafett.consent import all_withdrawn, covered_services
+from stafett.documents import (
+    Consent,
+    LogProfile,
+    Member,
+    MemberList,
+    Override,
+    Withdrawal,
+)
+from stafett.errors import Conflict, NoAccess, UsageError
+from stafett.layout import parse_document
+from stafett.people import Card, find_person
+from stafett.values import (
+    check_handle,
+    check_text,
+    handle_from_name,
+    optional_text,
+    parse_choice,
+    parse_date,
+    parse_list,
+)
+
+if TYPE_CHECKING:
+    from stafett.log import Change, Log
+
+SERVICE_ROLES = ("professional", "youth-helper", "observer")
+
+
+@dataclass(frozen=True)
+class MembershipChange:
+    """What a membership change did, so the CLI can say it plainly."""
+
+    members: tuple[Member, ...]
+    reencrypted: int
+    not_reencrypted: int
+
+
+@dataclass(frozen=True)
+class WithdrawalResult:
+    consent: Consent
+    removed: tuple[Member, ...]
+    reencrypted: int
+    not_reencrypted: int
+
+
+def new_member(
+    log: Log,
+    person: str | None,
+    *,
+    role: str | None,
+    handle: str | None,
+    name: str | None,
+    title: str | None,
+    service: str | None,
+    recipient: str | None,
+    signing_key: str | None,
+    card: Card | None,
+) -> Member:
+    """A member from people.yaml (`person`), from a card file, or from plain fields."""
+    if person and card is None:
+        card = find_person(log.store.people(), person)
+    if card is not None:
+        return Member(
+            id=ids.new_id(),
+            since=date.today(),
+            handle=check_handle(handle or card.handle or person or handle_from_name(card.name)),
+            name=card.name,
+            role=parse_choice("role", role or "professional"),
+            title=card.title,
+            service=card.service,
+            recipient=card.recipient,
+            signing_key=card.signing_key,
+        )
+    if not name or not role:
+        raise UsageError("member_needs_name_role")
+    return Member(
+        id=ids.new_id(),
+        since=date.today(),
+        handle=check_handle(handle or handle_from_name(name)),
+        name=check_text(name, "name"),
+        role=parse_choice("role", role),
+        title=optional_text(title),
+        service=optional_text(service),
+        recipient=crypto.check_recipient(recipient) if recipient else None,
+        signing_key=signing_key.strip() if signing_key and signing_key.strip() else None,
+    )
+
+
+def add_member(log: Log, member: Member, *, override_why: str | None) -> MembershipChange:
+    with log._change("add-member", subject=("member", member.id)) as change:
+        log._require_coordinator()
+        members = log.members()
+        if any(member.handle == m.handle for m in members.current):
+            raise Conflict("already_member", handle=member.handle)
+        if member.recipient and any(member.recipient == m.recipient for m in members.current):
+            raise Conflict("already_member", handle=member.handle)
+        if member.role in SERVICE_ROLES and member.service:
+            covered = covered_services(log.consents(), date.today())
+            if member.service.casefold() not in covered:
+                if not override_why:
+                    raise Conflict("no_consent_for_service", service=member.service)
+                override = Override(
+                    why=check_text(override_why, "why"), by=log.me().id, date=date.today()
+                )
+                member = replace(member, override=override)
+        updated = replace(members, members=(*members.members, member))
+        change.add(updated)
+        done, skipped = reencrypt(log, change, members, updated)
+    return MembershipChange((member,), done, skipped)
+
+
+def remove_member(log: Log, person: str) -> MembershipChange:
+    with log._change("remove-member") as change:
+        log._require_coordinator()
+        member = log.member(person)
+        if member.id in (log.profile().coordinator, log.profile().coordinator_pending):
+            raise Conflict("remove_coordinator")
+        change.subject = ("member", member.id)
+        members = log.members()
+        updated = _end(members, {member.id})
+        change.add(updated)
+        done, skipped = reencrypt(log, change, members, updated)
+    return MembershipChange((member,), done, skipped)
+
+
+def add_consent(
+    log: Log,
+    *,
+    given_by: Sequence[str] | str,
+    services: Sequence[str] | str,
+    valid_until: date | str,
+    valid_from: date | str | None = None,
+    child_heard: bool = False,
+    child_said: str | None = None,
+    purpose: str | None = None,
+    reference: str | None = None,
+) -> Consent:
+    with log._change("consent") as change:
+        log._require_coordinator()
+        givers = parse_list(given_by)
+        named = parse_list(services)
+        if not givers:
+            raise UsageError("empty_field", field="given_by")
+        if not named:
+            raise UsageError("empty_field", field="services")
+        start = parse_date(valid_from, "valid_from") if valid_from else date.today()
+        until = parse_date(valid_until, "valid_until")
+        if until < start:
+            raise UsageError("until_before_from")
+        consent = Consent(
+            **log._common(None),
+            given_by=tuple(dict.fromkeys(log.member(g).id for g in givers)),
+            child_heard=child_heard or bool(child_said),
+            child_said=optional_text(child_said),
+            services=tuple(dict.fromkeys(named)),
+            purpose=optional_text(purpose),
+            valid_from=start,
+            valid_until=until,
+            reference=optional_text(reference),
+        )
+        change.add(consent)
+    return consent
+
+
+def withdraw_consent(
+    log: Log,
+    ref: str,
+    *,
+    by: str,
+    services: Sequence[str] | str | None = None,
+    when: date | str | None = None,
+) -> WithdrawalResult:
+    """Withdraw a consent, wholly or for some services; members of services no longer
+    covered leave the log, and documents are re-encrypted without them."""
+    with log._change("withdraw") as change:
+        log._require_coordinator()
+        consent = log.document("consent", ref)
+        assert isinstance(consent, Consent)
+        named = parse_list(services)
+        unknown = [s for s in named if s.casefold() not in {x.casefold() for x in consent.services}]
+        if unknown:
+            raise UsageError("service_not_in_consent", service=unknown[0])
+        withdrawal = Withdrawal(
+            date=parse_date(when, "date") if when else date.today(),
+            by=log.member(by, current=False).id,
+            services=named,
+        )
+        updated = replace(consent, withdrawn=(*consent.withdrawn, withdrawal))
+        change.add(updated)
+        others = [c for c in log.consents() if c.id != consent.id]
+        covered = covered_services([*others, updated], date.today())
+        members = log.members()
+        leaving = {
+            m.id
+            for m in members.current
+            if m.role in SERVICE_ROLES
+            and m.service
+            and m.override is None
+            and m.service.casefold() not in covered
+            and m.id != log.profile().coordinator
+        }
+        done = skipped = 0
+        removed: tuple[Member, ...] = ()
+        if leaving:
+            new_members = _end(members, leaving)
+            change.add(new_members)
+            done, skipped = reencrypt(log, change, members, new_members)
+            removed = tuple(m for m in members.current if m.id in leaving)
+    return WithdrawalResult(updated, removed, done, skipped)
+
+
+def pass_coordinator(log: Log, to: str) -> LogProfile:
+    """The baton stays with the current holder until the receiver accepts it."""
+    with log._change("pass-coordinator") as change:
+        log._require_coordinator()
+        target = log.member(to)
+        if target.id == log.profile().coordinator:
+            raise Conflict("already_coordinator")
+        if target.role not in ("professional", "coordinator") or not target.signing_key:
+            raise UsageError("coordinator_must_be_professional")
+        change.subject = ("member", target.id)
+        profile = replace(log.profile(), coordinator_pending=target.id)
+        change.add(profile)
+    return profile
+
+
+def accept_coordinator(log: Log) -> LogProfile:
+    with log._change("accept-coordinator") as change:
+        me = log.me()
+        profile = log.profile()
+        if profile.coordinator_pending != me.id:
+            raise NoAccess("no_baton_for_you")
+        change.subject = ("member", me.id)
+        members = log.members()
+        roles = {profile.coordinator: "professional", me.id: "coordinator"}
+        updated_members = replace(
+            members,
+            members=tuple(
+                replace(m, role=roles[m.id]) if m.id in roles and m.active else m
+                for m in members.members
+            ),
+        )
+        new_profile = replace(profile, coordinator=me.id, coordinator_pending=None)
+        change.add(new_profile)
+        change.add(updated_members)
+    return new_profile
+
+
+def reencrypt(log: Log, change: Change, old: MemberList, new: MemberList) -> tuple[int, int]:
+    """Queue every readable document whose recipients differ between the two member
+    lists. Returns (re-encrypted, not readable by the actor and so left as they are)."""
+    written = {d.path for d in change.docs}
+    done = skipped = 0
+    for rel in log.files():
+        if rel in written:
+            continue
+        try:
+            plain = crypto.decrypt((log.path / rel).read_bytes(), log.store.identity, rel)
+        except NoAccess:
+            skipped += 1
+            continue
+        doc = parse_document(plain, rel, log.id)
+        if log.recipients(doc.audience, old) != log.recipients(doc.audience, new):
+            change.reencrypt.append((rel, plain, doc.audience))
+            done += 1
+    return done, skipped
+
+
+def frozen(log: Log, action: str) -> bool:
+    """After every consent is withdrawn the log stays readable, and only closes."""
+    return action not in ("close", "consent", "withdraw") and all_withdrawn(log.consents())
+
+
+def _end(members: MemberList, leaving: set[str]) -> MemberList:
+    today = date.today()
+    return replace(
+        members,
+        members=tuple(
+            replace(m, until=today) if m.id in leaving and m.active else m for m in members.members
+        ),
+    )
