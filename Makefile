@@ -33,6 +33,7 @@ format: setup
 bench: setup
 	$(BIN)/python bench/bench_write.py
 	$(BIN)/python bench/bench_show.py
+	$(BIN)/python bench/bench_access.py
 
 clean:
 	rm -rf $(VENV) stafett-demo bench/.data .pytest_cache .mypy_cache .ruff_cache

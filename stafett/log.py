@@ -30,7 +30,7 @@ from stafett.documents import (
     document_path,
 )
 from stafett.errors import Conflict, NoAccess, NotFound, UsageError
-from stafett.fsutil import write_atomic
+from stafett.fsutil import write_all
 from stafett.layout import now, parse_document
 from stafett.schema import validate
 from stafett.values import (
@@ -428,8 +428,7 @@ class Log:
             for rel, plain, audience in change.reencrypt
         ]
         try:
-            for rel, data in files:
-                write_atomic(self.path / rel, data)
+            write_all([(self.path / rel, data) for rel, data in files])
             kind, subject = change.subject or (change.docs[0].kind, change.docs[0].id)
             history.commit(
                 self.path,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from stafett import crypto, ids
+from stafett import crypto, ids, yamlio
 from stafett.consent import all_withdrawn, covered_services
 from stafett.documents import (
     Consent,
@@ -24,8 +24,7 @@ from stafett.documents import (
     Override,
     Withdrawal,
 )
-from stafett.errors import Conflict, NoAccess, UsageError
-from stafett.layout import parse_document
+from stafett.errors import Conflict, InvalidDocument, NoAccess, UsageError
 from stafett.people import Card, find_person
 from stafett.values import (
     check_handle,
@@ -276,11 +275,22 @@ def reencrypt(log: Log, change: Change, old: MemberList, new: MemberList) -> tup
         except NoAccess:
             skipped += 1
             continue
-        doc = parse_document(plain, rel, log.id)
-        if log.recipients(doc.audience, old) != log.recipients(doc.audience, new):
-            change.reencrypt.append((rel, plain, doc.audience))
+        audience = _audience(plain, rel)
+        if log.recipients(audience, old) != log.recipients(audience, new):
+            change.reencrypt.append((rel, plain, audience))
             done += 1
     return done, skipped
+
+
+def _audience(plain: bytes, rel: str) -> tuple[str, ...] | None:
+    """Only the audience: the text is re-encrypted as it is, so it is not parsed
+    into a document (nor validated) here; verify does that."""
+    audience = yamlio.load(plain, name=rel).get("audience")
+    if audience is not None and not (
+        isinstance(audience, list) and all(isinstance(a, str) for a in audience)
+    ):
+        raise InvalidDocument("schema_bad_value", file=rel, field="audience")
+    return tuple(audience) if audience is not None else None
 
 
 def frozen(log: Log, action: str) -> bool:
