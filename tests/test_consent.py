@@ -87,6 +87,7 @@ def test_a_professional_needs_a_consent_that_covers_their_service(
     members = world.run("nora", "--json", "access", log_id[:6]).json()["documents"][1]
     ahmed = next(m for m in members["readers"] if m["handle"] == "ahmed")
     assert ahmed["override"]["why"].startswith("Akutt")
+    assert "lagt til uten samtykke: Akutt" in world.run("kari", "show", log_id[:6]).out
 
 
 def test_removal_reencrypts_only_what_changes(case: tuple[World, str]) -> None:

@@ -72,7 +72,10 @@ def d(value: date | None) -> str:
 def member_line(m: Member, lang: str) -> str:
     extra = ", ".join(x for x in (m.title, m.service) if x)
     role = label("role", m.role, lang)
-    return f"{m.name} ({role}{', ' + extra if extra else ''})"
+    line = f"{m.name} ({role}{', ' + extra if extra else ''})"
+    if m.override is not None:
+        line += " – " + L("override_note", lang, why=m.override.why)
+    return line
 
 
 def measure_rows(measures: Sequence[tuple[Measure, str, bool]], lang: str) -> list[list[str]]:
