@@ -21,19 +21,7 @@ def case(world: World) -> tuple[World, str]:
     world.init("nora")
     world.run("nora", "people", "add", str(world.card("kari")), "--handle", "kari")
     log_id = world.open_log("nora", concern="Åse gråter ofte i garderoben før gymtimene.")
-    world.run(
-        "nora",
-        "consent",
-        "add",
-        log_id[:6],
-        "--given-by",
-        "åse",
-        "--services",
-        "Bjørkly helsestasjon",
-        "--until",
-        "2030-12-31",
-        "--child-heard",
-    )
+    world.consent("nora", log_id, "åse", "Bjørkly helsestasjon")
     world.run("nora", "member", "add", log_id[:6], "kari")
     world.run("kari", "note", "add", log_id[:6], "Samtale med Åse i dag; hun var blid.")
     assert "i orden" in world.run("nora", "verify", log_id[:6]).out

@@ -22,19 +22,7 @@ def opened(world: World) -> tuple[World, str]:
     world.init("nora")
     world.run("nora", "people", "add", str(world.card("kari")), "--handle", "kari")
     log_id = world.open_log("nora", "Sigrid Ærø", "2017-06-01", CONCERN, grade=3)
-    world.run(
-        "nora",
-        "consent",
-        "add",
-        log_id[:6],
-        "--given-by",
-        "sigrid",
-        "--services",
-        "Bjørkly helsestasjon,PPT Bjørkly",
-        "--until",
-        "2030-12-31",
-        "--child-heard",
-    )
+    world.consent("nora", log_id, "sigrid", "Bjørkly helsestasjon,PPT Bjørkly")
     world.run("nora", "member", "add", log_id[:6], "kari")
     return world, str(log_id)
 

@@ -26,19 +26,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
     for handle in ("kari", "ola"):
         world.run("nora", "people", "add", str(world.card(handle)), "--handle", handle)
     log_id = world.open_log("nora", "Jørgen Ås", "2015-01-30", CONCERN, grade=5)
-    world.run(
-        "nora",
-        "consent",
-        "add",
-        log_id[:6],
-        "--given-by",
-        "jørgen",
-        "--services",
-        "Bjørkly helsestasjon,PPT Bjørkly",
-        "--until",
-        "2030-12-31",
-        "--child-heard",
-    )
+    world.consent("nora", log_id, "jørgen", "Bjørkly helsestasjon,PPT Bjørkly")
     world.run("nora", "member", "add", log_id[:6], "kari")
     measure = world.run(
         "nora",

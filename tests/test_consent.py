@@ -31,7 +31,7 @@ def _hashes(folder: Path) -> dict[str, str]:
     }
 
 
-def _consent(world: World, log_id: str, services: str) -> str:
+def _guardian(world: World, log_id: str) -> None:
     world.run(
         "nora",
         "member",
@@ -44,23 +44,12 @@ def _consent(world: World, log_id: str, services: str) -> str:
         "--role",
         "guardian",
     )
-    return str(
-        world.run(
-            "nora",
-            "--json",
-            "consent",
-            "add",
-            log_id[:6],
-            "--given-by",
-            "lise",
-            "--services",
-            services,
-            "--until",
-            "2030-12-31",
-            "--child-heard",
-            "--reference",
-            "arkivert i skolens arkiv",
-        ).json()["id"]
+
+
+def _consent(world: World, log_id: str, services: str) -> str:
+    _guardian(world, log_id)
+    return world.consent(
+        "nora", log_id, "lise", services, "--reference", "arkivert i skolens arkiv"
     )
 
 
@@ -156,49 +145,12 @@ def test_a_child_past_the_age_of_own_consent_must_renew_it(world: World) -> None
     world.init("nora")
     born = date(date.today().year - 16, 1, 1).isoformat()
     log_id = world.open_log("nora", "Jonas Ås", born, grade=10)
-    world.run(
-        "nora",
-        "member",
-        "add",
-        log_id[:6],
-        "--card",
-        str(world.card("lise")),
-        "--handle",
-        "lise",
-        "--role",
-        "guardian",
-    )
-    world.run(
-        "nora",
-        "consent",
-        "add",
-        log_id[:6],
-        "--given-by",
-        "lise",
-        "--services",
-        "Bjørkly skole",
-        "--until",
-        "2099-12-31",
-        "--from",
-        born,
-        "--child-said",
-        "Greit for meg.",
+    _guardian(world, log_id)
+    world.consent(
+        "nora", log_id, "lise", "Bjørkly skole", "--from", born, "--child-said", "Greit for meg."
     )
     notice = "Barnet har fylt 15 år: samtykket må fornyes med barnets eget samtykke."
     assert notice in world.run("nora", "consent", "list", log_id[:6]).out
     assert notice in world.run("nora", "show", log_id[:6]).out
-    world.run(
-        "nora",
-        "consent",
-        "add",
-        log_id[:6],
-        "--given-by",
-        "jonas",
-        "--services",
-        "Bjørkly skole",
-        "--until",
-        "2099-12-31",
-        "--child-said",
-        "Ja, jeg samtykker.",
-    )
+    world.consent("nora", log_id, "jonas", "Bjørkly skole", "--child-said", "Ja, jeg samtykker.")
     assert notice not in world.run("nora", "consent", "list", log_id[:6]).out

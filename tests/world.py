@@ -134,6 +134,24 @@ class World:
             args += ["--concern", concern]
         return str(self.run(actor, *args, extra=env).json()["id"])
 
+    def consent(self, actor: str, log_id: str, given_by: str, services: str, *extra: str) -> str:
+        """`stafett consent add` until 2030, the child heard; returns the consent id."""
+        args = [
+            "--json",
+            "consent",
+            "add",
+            log_id[:6],
+            "--given-by",
+            given_by,
+            "--services",
+            services,
+            "--until",
+            "2030-12-31",
+            "--child-heard",
+            *extra,
+        ]
+        return str(self.run(actor, *args).json()["id"])
+
     def store(self, actor: str) -> Store:
         return Store.open(self.store_path, identity=self.key_files[actor])
 
