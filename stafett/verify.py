@@ -87,7 +87,8 @@ def verify_history(log: Log) -> list[StafettError]:
             problems.append(InvalidDocument("commit_bad_signature", commit=short))
             continue
         action, _, rest = commit.message.partition(" ")
-        subject = _member_id(members, rest.partition(" ")[2])
+        kind, _, short_subject = rest.partition(" ")
+        subject = _member_id(members, short_subject) if kind == "member" else ""
         touches_members = any(name == "members.yaml.age" for _, name in commit.files)
         if action == "open" and not coordinator:
             coordinator = signer.id
