@@ -35,3 +35,22 @@ def test_help_runs_for_every_command(world: World) -> None:
     for path, _ in _commands(root)[:40]:
         out = world.run(None, *path.split(), "--help").out
         assert "Usage:" in out, path
+
+
+def test_every_command_in_the_readme_exists() -> None:
+    """The README's examples cannot drift from the program."""
+    from pathlib import Path
+
+    root = typer.main.get_command(build_app())
+    assert isinstance(root, typer.core.TyperGroup)
+    known = {path for path, _ in _commands(root)}
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    used = set()
+    code = [block for i, block in enumerate(readme.split("```")) if i % 2 == 1]
+    for line in "\n".join(code).splitlines():
+        words = line.strip().split()
+        if len(words) >= 2 and words[0] == "stafett" and not words[1].startswith("-"):
+            group = f"{words[1]} {words[2]}" if len(words) > 2 else words[1]
+            used.add(group if group in known else words[1])
+    assert len(used) >= 20
+    assert sorted(used - known) == []
