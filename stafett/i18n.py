@@ -454,6 +454,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.action.pass-coordinator": ("ga stafettpinnen videre", "passed the baton"),
     "ui.action.accept-coordinator": ("tok imot stafettpinnen", "took the baton"),
     "ui.kind.member": ("medlem", "member"),
+    "handover_needs_consent": (
+        "Ingen gyldig samtykke dekker overføring til «{service}»; registrer samtykke for denne overgangen først.",
+        "No active consent covers a handover to '{service}'; record consent for this transition first.",
+    ),
+    "bad_format": ("Formatet må være en av: {allowed}.", "The format must be one of: {allowed}."),
+    "ui.kind.document": ("dokument", "document"),
+    "ui.action.handover": ("skrev overføring", "wrote a handover"),
     # labels
     "result.achieved": ("oppnådd", "achieved"),
     "result.partly": ("delvis oppnådd", "partly achieved"),

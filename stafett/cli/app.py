@@ -41,6 +41,7 @@ MODULES = {
     "coordinator": "access",
     "access": "access",
     "allowed-signers": "access",
+    "handover": "handover",
 }
 OPTIONS_WITH_VALUE = ("--store", "--identity", "--lang")
 

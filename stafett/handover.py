@@ -1,0 +1,184 @@
+"""Handing the baton to the next school: what travels, under which consent.
+
+Only what the coordinator names and a consent for the receiving service covers
+goes into a handover. The child's own words travel verbatim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from stafett import ids
+from stafett.consent import covered_services
+from stafett.documents import (
+    ROOT_KINDS,
+    Evaluation,
+    Handover,
+    LogProfile,
+    Measure,
+    Meeting,
+    Member,
+    Voice,
+)
+from stafett.errors import Conflict, UsageError
+from stafett.i18n import LANGUAGES, text
+from stafett.values import check_text, optional_text, parse_date, parse_list
+
+if TYPE_CHECKING:
+    from stafett.log import Log
+
+
+@dataclass(frozen=True)
+class MeasurePart:
+    measure: Measure
+    responsible: str
+    evaluations: tuple[Evaluation, ...]
+
+
+@dataclass(frozen=True)
+class Package:
+    """What a handover holds, read and sorted for a report or an export."""
+
+    handover: Handover
+    profile: LogProfile
+    measures: tuple[MeasurePart, ...]
+    voices: tuple[Voice, ...]
+    meetings: tuple[Meeting, ...]
+    contacts: tuple[Member, ...]
+    from_name: str
+
+
+def create(
+    log: Log,
+    *,
+    to: str,
+    to_service: str,
+    transition: str,
+    starts: date | str,
+    include: Sequence[str] | str,
+    exclude: Sequence[str] | str | None = None,
+    continue_with: str | None = None,
+    child_wants: str | None = None,
+    child_reviewed: bool = False,
+) -> Handover:
+    with log._change("handover") as change:
+        log._require_coordinator()
+        service = check_text(to_service, "to_service")
+        if service.casefold() not in covered_services(log.consents(), date.today()):
+            raise Conflict("handover_needs_consent", service=service)
+        chosen = _select(log, parse_list(include)) - _select(log, parse_list(exclude))
+        if not chosen:
+            raise UsageError("empty_field", field="include")
+        receiver = next(
+            (p.name for p in log.store.people() if p.handle == to.strip().lower()),
+            check_text(to, "to"),
+        )
+        doc = Handover(
+            **log._common(None),
+            from_service=log.me().service or log.store.settings.municipality,
+            to=receiver,
+            to_service=service,
+            transition=check_text(transition, "transition"),
+            starts=parse_date(starts, "starts"),
+            includes=tuple(sorted(chosen)),
+            continue_=optional_text(continue_with),
+            child_wants=child_wants if child_wants and child_wants.strip() else None,
+            child_reviewed=child_reviewed,
+        )
+        change.add(doc)
+    return doc
+
+
+def package(log: Log, ref: str) -> Package:
+    handover = log.document("handover", ref)
+    assert isinstance(handover, Handover)
+    wanted = set(handover.includes)
+    docs = [d for d in log.documents() if d.id in wanted]
+    evaluations = [d for d in docs if isinstance(d, Evaluation)]
+    measures = tuple(
+        MeasurePart(
+            m,
+            log.member_name(m.responsible),
+            tuple(sorted((e for e in evaluations if e.measure == m.id), key=lambda e: e.date)),
+        )
+        for m in sorted((d for d in docs if isinstance(d, Measure)), key=lambda m: m.start)
+    )
+    return Package(
+        handover=handover,
+        profile=log.profile(),
+        measures=measures,
+        voices=tuple(sorted((d for d in docs if isinstance(d, Voice)), key=lambda v: v.date)),
+        meetings=tuple(sorted((d for d in docs if isinstance(d, Meeting)), key=lambda m: m.date)),
+        contacts=tuple(m for m in log.members().current if m.role != "child"),
+        from_name=log.member_name(handover.created_by),
+    )
+
+
+def _select(log: Log, items: tuple[str, ...]) -> set[str]:
+    """Kinds by name ("voice", "møte") take every readable document of that kind;
+    anything else is a short id. A measure brings its evaluations along."""
+    chosen: set[str] = set()
+    for item in items:
+        kind = _kind(item)
+        if kind:
+            chosen |= {d.id for d in log.documents(kind)}
+        else:
+            chosen.add(_resolve(log, item))
+    measures = chosen & set(log.doc_ids("measure"))
+    if measures:
+        chosen |= {e.id for e in log.evaluations() if e.measure in measures}
+    return chosen
+
+
+def _kind(word: str) -> str | None:
+    wanted = word.strip().casefold()
+    for kind in ("measure", "evaluation", "meeting", "voice", "note", "concern", "level"):
+        names = {kind, *(text(f"ui.kind.{kind}", lang).casefold() for lang in LANGUAGES)}
+        if wanted in names:
+            return kind
+    return None
+
+
+def _resolve(log: Log, ref: str) -> str:
+    every = [i for kind in _document_kinds() for i in log.doc_ids(kind)]
+    return ids.resolve(ref, every, "document")
+
+
+def _document_kinds() -> list[str]:
+    from stafett.documents import DOCUMENT_CLASSES
+
+    return [k for k in DOCUMENT_CLASSES if k not in ROOT_KINDS]
+
+
+def render(pack: Package, fmt: str, lang: str = "nb") -> str:
+    """The report, from templates/, in Norwegian; HTML is one self-contained file."""
+    import jinja2
+
+    from stafett.values import label
+
+    if fmt not in ("md", "html"):
+        raise UsageError("bad_format", allowed="md, html")
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("stafett", "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["d"] = lambda value: value.strftime("%d.%m.%Y") if value else ""
+    env.filters["label"] = lambda code, field: label(field, code, lang)
+    template = env.get_template(f"handover.{fmt}.j2")
+    return template.render(p=pack, today=date.today(), worked=_worked(pack))
+
+
+def _worked(pack: Package) -> dict[str, list[Measure]]:
+    """Measures whose latest evaluation was achieved or partly, and those not."""
+    out: dict[str, list[Measure]] = {"yes": [], "no": []}
+    for part in pack.measures:
+        if part.evaluations:
+            last = part.evaluations[-1].result
+            out["no" if last == "not_achieved" else "yes"].append(part.measure)
+    return out
