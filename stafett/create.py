@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
 from stafett import history, ids
-from stafett.documents import Child, Concern, Document, LogProfile, Member, MemberList
+from stafett.documents import (
+    Child,
+    Concern,
+    Document,
+    LogProfile,
+    Member,
+    MemberList,
+    Provenance,
+)
 from stafett.errors import Conflict, UsageError
 from stafett.fsutil import write_atomic, write_text_atomic
 from stafett.layout import ATTRIBUTES, MARKER_FILE, git_settings, marker_text, now
@@ -16,6 +25,7 @@ from stafett.log import Log
 from stafett.values import check_handle, check_text, handle_from_name, optional_text, parse_date
 
 if TYPE_CHECKING:
+    from stafett.people import Card
     from stafett.store import Store
 
 
@@ -49,17 +59,7 @@ def create_log(
     store.settings.check_level(level)
     log_id = ids.new_id()
     today = date.today()
-    me = Member(
-        id=ids.new_id(),
-        handle=card.handle or "me",
-        name=card.name,
-        role="coordinator",
-        title=card.title,
-        service=card.service,
-        recipient=card.recipient,
-        signing_key=card.signing_key,
-        since=today,
-    )
+    me = _coordinator(card, today)
     kid = Member(
         id=ids.new_id(),
         role="child",
@@ -88,6 +88,59 @@ def create_log(
                 id=ids.new_id(), created=created, created_by=me.id, text=text, level_at_time=level
             )
         )
+    return _build(store, log_id, me.id, members, docs, "open log")
+
+
+def create_imported(
+    store: Store, docs: list[Document], former: tuple[Member, ...], provenance: Provenance
+) -> Log:
+    """A new log from a checked bundle: a fresh history whose first commit holds the
+    documents, their opphav (provenance), and the importer as coordinator."""
+    card = store.me()
+    source = next(d for d in docs if isinstance(d, LogProfile))
+    log_id, today, created = ids.new_id(), date.today(), now()
+    me = _coordinator(card, today)
+    people = tuple(replace(m, until=None) if m.role == "child" else m for m in former)
+    members = MemberList(id=log_id, created=created, created_by=me.id, members=(me, *people))
+    profile = LogProfile(
+        id=log_id,
+        created=created,
+        created_by=me.id,
+        child=source.child,
+        level=source.level,
+        coordinator=me.id,
+        opened=today,
+    )
+    kept = [replace(d, audience=None) for d in docs if not isinstance(d, LogProfile)]
+    stamp = replace(provenance, created=created, created_by=me.id)
+    return _build(
+        store,
+        log_id,
+        me.id,
+        members,
+        [profile, members, *kept, stamp],
+        f"import provenance {ids.short(stamp.id)}",
+    )
+
+
+def _coordinator(card: Card, today: date) -> Member:
+    return Member(
+        id=ids.new_id(),
+        handle=card.handle or "me",
+        name=card.name,
+        role="coordinator",
+        title=card.title,
+        service=card.service,
+        recipient=card.recipient,
+        signing_key=card.signing_key,
+        since=today,
+    )
+
+
+def _build(
+    store: Store, log_id: str, author: str, members: MemberList, docs: list[Document], message: str
+) -> Log:
+    """Build the new log in a hidden folder and move it into place once committed."""
     final = store.root / "logs" / log_id
     staging = store.root / "logs" / f".new-{log_id}"
     try:
@@ -99,7 +152,7 @@ def create_log(
         for rel, data in files:
             write_atomic(staging / rel, data)
         paths = [".gitattributes", MARKER_FILE, *(r for r, _ in files)]
-        history.commit(staging, paths, "open log", me.id, store.identity.sign)
+        history.commit(staging, paths, message, author, store.identity.sign)
         os.replace(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -224,6 +224,40 @@ class Handover(Document):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Disclosure(Document):
+    """An export, remembered in the source log: what went to whom, and how."""
+
+    KIND: ClassVar[str] = "disclosure"
+    to: str
+    recipient: str
+    format: str
+    handover: str
+    bundle_id: str
+    includes: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Exporter(Record):
+    name: str
+    service: str | None = None
+    signing_key: str
+    known: bool | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Provenance(Document):
+    KIND: ClassVar[str] = "provenance"
+    bundle_id: str
+    source_log: str
+    source_commit: str
+    municipality: str | None = None
+    exporter: Exporter
+    exported: dt.datetime
+    handover: str
+    files: dict[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Note(Document):
     KIND: ClassVar[str] = "note"
     text: str
@@ -242,6 +276,8 @@ DOCUMENT_CLASSES: dict[str, type[Document]] = {
         Voice,
         LevelChange,
         Handover,
+        Disclosure,
+        Provenance,
         Note,
     )
 }

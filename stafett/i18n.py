@@ -461,6 +461,69 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_format": ("Formatet må være en av: {allowed}.", "The format must be one of: {allowed}."),
     "ui.kind.document": ("dokument", "document"),
     "ui.action.handover": ("skrev overføring", "wrote a handover"),
+    "no_handover": (
+        "Loggen har ingen overføring å eksportere; skriv en med «stafett handover».",
+        "The log has no handover to export; write one with 'stafett handover'.",
+    ),
+    "bundle_too_large": (
+        "Pakken er større enn stafett godtar.",
+        "The bundle is larger than stafett accepts.",
+    ),
+    "not_a_bundle": (
+        "Filen er ikke en kryptert stafett-pakke.",
+        "The file is not an encrypted stafett bundle.",
+    ),
+    "bundle_not_for_you": (
+        "Pakken er ikke kryptert til din nøkkel.",
+        "The bundle is not encrypted to your key.",
+    ),
+    "bundle_corrupt": ("Pakken er avkortet eller skadet.", "The bundle is truncated or damaged."),
+    "bundle_too_many_files": (
+        "Pakken har flere filer enn stafett godtar.",
+        "The bundle holds more files than stafett accepts.",
+    ),
+    "bundle_bad_path": (
+        "Pakken har en fil med ulovlig sti ({file}).",
+        "The bundle has a file with a forbidden path ({file}).",
+    ),
+    "bundle_not_a_file": (
+        "Pakken har noe som ikke er en vanlig fil ({file}): lenker og enheter godtas ikke.",
+        "The bundle holds something that is not a plain file ({file}): links and devices are refused.",
+    ),
+    "bundle_duplicate": (
+        "Pakken har samme fil eller id to ganger ({file}).",
+        "The bundle has the same file or id twice ({file}).",
+    ),
+    "bundle_no_manifest": ("Pakken mangler innholdslisten.", "The bundle has no manifest."),
+    "bundle_bad_signature": (
+        "Signaturen på pakken stemmer ikke; den kan være endret.",
+        "The bundle's signature does not match; it may have been altered.",
+    ),
+    "bundle_unexpected_file": (
+        "Pakken har en fil som ikke står i innholdslisten ({file}).",
+        "The bundle has a file that is not in its manifest ({file}).",
+    ),
+    "bundle_hash_mismatch": (
+        "Filen {file} i pakken stemmer ikke med kontrollsummen.",
+        "The file {file} in the bundle does not match its checksum.",
+    ),
+    "bundle_incomplete": (
+        "Pakken mangler barnets logg eller overføringen.",
+        "The bundle lacks the child's log or the handover.",
+    ),
+    "bundle_already_imported": (
+        "Pakken er allerede importert, som logg {log}.",
+        "The bundle was already imported, as log {log}.",
+    ),
+    "ui.exported": ("Skrev {file} til {to}.", "Wrote {file} for {to}."),
+    "ui.imported": (
+        "Importert som logg {id}; du er stafettholder.",
+        "Imported as log {id}; you are the coordinator.",
+    ),
+    "ui.action.export": ("eksporterte", "exported"),
+    "ui.action.import": ("importerte", "imported"),
+    "ui.kind.disclosure": ("utlevering", "disclosure"),
+    "ui.kind.provenance": ("opphav", "provenance"),
     # labels
     "result.achieved": ("oppnådd", "achieved"),
     "result.partly": ("delvis oppnådd", "partly achieved"),

@@ -25,6 +25,8 @@ KINDS = (
     "voice",
     "level",
     "handover",
+    "disclosure",
+    "provenance",
     "note",
 )
 
@@ -61,7 +63,7 @@ def inline_refs(node: Any, common: dict[str, Any], local: dict[str, Any]) -> Any
             if ref.startswith(COMMON_REF)
             else (local, ref[len(LOCAL_REF) :])
         )
-        out.update(inline_refs(defs[name], common, common))
+        out.update(inline_refs(defs[name], common, local if defs is local else common))
     out.update({k: inline_refs(v, common, local) for k, v in node.items() if k != "$ref"})
     return out
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from stafett.log import Log
 
 PLAIN_FILES = {".gitattributes", MARKER_FILE}
+FIRST_ACTIONS = ("open", "import")  # a log's first commit: opened here, or imported
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def verify_history(log: Log) -> list[StafettError]:
         kind, _, short_subject = rest.partition(" ")
         subject = _member_id(members, short_subject) if kind == "member" else ""
         touches_members = any(name == "members.yaml.age" for _, name in commit.files)
-        if action == "open" and not coordinator:
+        if action in FIRST_ACTIONS and not coordinator:
             coordinator = signer.id
         elif signer.id not in active:
             problems.append(
@@ -114,7 +115,7 @@ def _active_at(log: Log, sha: str, before: set[str], action: str, subject: str) 
         data = history.git_bytes(log.path, "cat-file", "blob", f"{sha}:members.yaml.age")
         doc = parse_document(crypto.decrypt(data, log.store.identity), "members.yaml.age", log.id)
     except StafettError:
-        if action == "open":
+        if action in FIRST_ACTIONS:
             return {subject}
         if action == "add-member":
             return before | {subject}

@@ -42,6 +42,8 @@ MODULES = {
     "access": "access",
     "allowed-signers": "access",
     "handover": "handover",
+    "export": "bundle",
+    "import": "bundle",
 }
 OPTIONS_WITH_VALUE = ("--store", "--identity", "--lang")
 

@@ -1,0 +1,341 @@
+"""Handover bundles: one age-encrypted file for the receiver, and its import.
+
+A bundle is a tar archive, encrypted to the receiver, holding a signed manifest
+(`stafett-bundle.yaml`) and the handed-over documents, each re-encrypted to the
+receiver alone. It carries no git history: revocation protects only future
+writes, so the receiver starts a fresh history at import. Import trusts nothing:
+every limit, path, hash, signature, schema and binding is checked before the
+store is touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import tarfile
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stafett import crypto, history, ids, signing, yamlio
+from stafett.consent import covered_services
+from stafett.documents import (
+    Disclosure,
+    Document,
+    Exporter,
+    Handover,
+    Member,
+    Provenance,
+)
+from stafett.errors import Conflict, InvalidDocument, NoAccess, NotFound, StafettError
+from stafett.fsutil import write_atomic
+from stafett.layout import now, parse_document
+from stafett.schema import validate
+
+if TYPE_CHECKING:
+    from stafett.log import Log
+    from stafett.store import Store
+
+MANIFEST = "stafett-bundle.yaml"
+PREFIX = "documents/"
+MAX_BUNDLE = 256 * 1024 * 1024
+MAX_FILES = 20_000
+MAX_FILE = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Exported:
+    data: bytes
+    record: Disclosure
+
+
+def receiver(log: Log, to: str) -> tuple[str, str]:
+    """(name, recipient) of a handle in people.yaml or a bare age1 recipient."""
+    wanted = to.strip()
+    for card in log.store.people():
+        if card.handle == wanted.lower():
+            return card.name, card.recipient
+    if wanted.startswith("age1"):
+        return wanted, crypto.check_recipient(wanted)
+    raise NotFound("unknown_person", handle=wanted)
+
+
+def chosen_handover(log: Log, ref: str | None) -> Handover:
+    """The named handover, or the latest; its receiving service must still be covered."""
+    if ref:
+        doc = log.document("handover", ref)
+    else:
+        found = list(log.documents("handover"))
+        if not found:
+            raise NotFound("no_handover")
+        doc = found[-1]
+    assert isinstance(doc, Handover)
+    if doc.to_service.casefold() not in covered_services(log.consents(), date.today()):
+        raise Conflict("handover_needs_consent", service=doc.to_service)
+    return doc
+
+
+def export_bundle(log: Log, to: str, handover_ref: str | None = None) -> Exported:
+    name, recipient = receiver(log, to)
+    handover = chosen_handover(log, handover_ref)
+    wanted = set(handover.includes) | {handover.id}
+    docs: list[Document] = [log.profile(), *(d for d in log.documents() if d.id in wanted)]
+    files = {f"{PREFIX}{d.path}": _reencrypt(log, d, recipient) for d in docs}
+    me = log.me()
+    referenced = {me.id, *(m.id for m in log.members().members if m.role == "child")}
+    for d in docs:
+        referenced |= _member_ids(d.to_data())
+    manifest: dict[str, Any] = {
+        "format": "stafett-bundle",
+        "format_version": 1,
+        "bundle_id": ids.new_id(),
+        "source_log": log.id,
+        "source_commit": history.head(log.path) or "0" * 40,
+        "municipality": log.store.settings.municipality,
+        "exporter": _drop_none(
+            {"name": me.name, "service": me.service, "signing_key": me.signing_key}
+        ),
+        "exported": now(),
+        "handover": handover.id,
+        "members": [
+            _drop_none(
+                {
+                    "id": m.id,
+                    "handle": m.handle,
+                    "name": m.name,
+                    "role": m.role,
+                    "title": m.title,
+                    "service": m.service,
+                }
+            )
+            for m in log.members().members
+            if m.id in referenced
+        ],
+        "documents": [
+            {"path": p.removeprefix(PREFIX), "sha256": _sha(b)} for p, b in sorted(files.items())
+        ],
+    }
+    manifest["signature"] = log.store.identity.sign(_signed_part(manifest))
+    validate("bundle", yamlio.jsonable(manifest), MANIFEST)
+    archive = _tar({MANIFEST: yamlio.dump(manifest).encode("utf-8"), **files})
+    record = _record(
+        log,
+        to=name,
+        recipient=recipient,
+        fmt="bundle",
+        handover=handover,
+        bundle_id=manifest["bundle_id"],
+        includes=tuple(sorted(d.id for d in docs)),
+    )
+    return Exported(crypto.encrypt(archive, [recipient]), record)
+
+
+def export(
+    log: Log, *, to: str, output: Path, handover: str | None = None, fmt: str = "bundle"
+) -> Disclosure:
+    """Write the export for `to` to `output`, and remember it in the source log."""
+    if fmt != "bundle":
+        from stafett.exports import export_document
+
+        exported = export_document(log, to, handover, fmt)
+    else:
+        exported = export_bundle(log, to, handover)
+    write_atomic(output, exported.data)
+    with log._change("export") as change:
+        record = replace(exported.record, **log._common(None))
+        change.add(record)
+    return record
+
+
+def _record(
+    log: Log,
+    *,
+    to: str,
+    recipient: str,
+    fmt: str,
+    handover: Handover,
+    bundle_id: str,
+    includes: tuple[str, ...],
+) -> Disclosure:
+    return Disclosure(
+        id=ids.new_id(),
+        created=now(),
+        created_by=log.me().id,
+        to=to,
+        recipient=recipient,
+        format=fmt,
+        handover=handover.id,
+        bundle_id=bundle_id,
+        includes=includes,
+    )
+
+
+def import_bundle(store: Store, data: bytes) -> Log:
+    """Check everything, then build the new log; the importer becomes coordinator."""
+    if len(data) > MAX_BUNDLE:
+        raise InvalidDocument("bundle_too_large")
+    if not crypto.is_age(data):
+        raise InvalidDocument("not_a_bundle")
+    try:
+        archive = crypto.decrypt(data, store.identity, "bundle")
+    except NoAccess:
+        raise NoAccess("bundle_not_for_you") from None
+    files = _untar(archive)
+    manifest = _manifest(files)
+    docs = _documents(store, files, manifest)
+    duplicate = _already_imported(store, manifest["bundle_id"])
+    if duplicate:
+        raise Conflict("bundle_already_imported", log=duplicate)
+    from stafett.create import create_imported
+
+    known = any(p.signing_key == manifest["exporter"]["signing_key"] for p in store.people())
+    provenance = Provenance(
+        id=ids.new_id(),
+        created=now(),
+        created_by="0" * 20,
+        bundle_id=manifest["bundle_id"],
+        source_log=manifest["source_log"],
+        source_commit=manifest["source_commit"],
+        municipality=manifest.get("municipality"),
+        exporter=Exporter.from_data({**manifest["exporter"], "known": known}),
+        exported=manifest["exported"],
+        handover=manifest["handover"],
+        files={d["path"]: d["sha256"] for d in manifest["documents"]},
+    )
+    former = tuple(
+        Member.from_data({**m, "since": date.today(), "until": date.today()})
+        for m in manifest["members"]
+    )
+    return create_imported(store, docs, former, provenance)
+
+
+def _untar(archive: bytes) -> dict[str, bytes]:
+    try:
+        with tarfile.open(fileobj=io.BytesIO(archive), mode="r:") as tar:
+            return _members(tar)
+    except (tarfile.TarError, EOFError):
+        raise InvalidDocument("bundle_corrupt") from None
+
+
+def _members(tar: tarfile.TarFile) -> dict[str, bytes]:
+    """Regular files only, with safe relative names, within the limits; read in memory,
+    never extracted to disk."""
+    members = tar.getmembers()
+    if len(members) > MAX_FILES:
+        raise InvalidDocument("bundle_too_many_files")
+    files: dict[str, bytes] = {}
+    for member in members:
+        name = member.name
+        parts = name.replace("\\", "/").split("/")
+        if name.startswith(("/", "\\")) or ".." in parts or ":" in name:
+            raise InvalidDocument("bundle_bad_path", file=name[:80])
+        if not member.isreg():
+            raise InvalidDocument("bundle_not_a_file", file=name[:80])
+        if member.size > MAX_FILE:
+            raise InvalidDocument("bundle_too_large")
+        if name in files:
+            raise InvalidDocument("bundle_duplicate", file=name[:80])
+        extracted = tar.extractfile(member)
+        if extracted is None:
+            raise InvalidDocument("bundle_not_a_file", file=name[:80])
+        files[name] = extracted.read()
+    return files
+
+
+def _manifest(files: dict[str, bytes]) -> dict[str, Any]:
+    if MANIFEST not in files:
+        raise InvalidDocument("bundle_no_manifest")
+    manifest = yamlio.load(files[MANIFEST], name=MANIFEST)
+    validate("bundle", yamlio.jsonable(manifest), MANIFEST)
+    if not signing.verify(
+        manifest["exporter"]["signing_key"], manifest["signature"], _signed_part(manifest)
+    ):
+        raise InvalidDocument("bundle_bad_signature")
+    listed = {PREFIX + d["path"]: d["sha256"] for d in manifest["documents"]}
+    if len(listed) != len(manifest["documents"]):
+        raise InvalidDocument("bundle_duplicate", file=MANIFEST)
+    extra = set(files) - set(listed) - {MANIFEST}
+    if extra:
+        raise InvalidDocument("bundle_unexpected_file", file=sorted(extra)[0][:80])
+    for path, digest in listed.items():
+        if path not in files:
+            raise InvalidDocument("file_missing", file=path)
+        if _sha(files[path]) != digest:
+            raise InvalidDocument("bundle_hash_mismatch", file=path)
+    return manifest
+
+
+def _documents(store: Store, files: dict[str, bytes], manifest: dict[str, Any]) -> list[Document]:
+    docs: list[Document] = []
+    seen: set[str] = set()
+    for entry in manifest["documents"]:
+        rel = entry["path"]
+        plain = crypto.decrypt(files[PREFIX + rel], store.identity, rel)
+        log_id = manifest["source_log"]
+        doc = parse_document(plain, rel, log_id)
+        if doc.id in seen:
+            raise InvalidDocument("bundle_duplicate", file=rel)
+        seen.add(doc.id)
+        docs.append(doc)
+    kinds = [d.kind for d in docs]
+    if (
+        kinds.count("log") != 1
+        or "members" in kinds
+        or not any(d.id == manifest["handover"] for d in docs)
+    ):
+        raise InvalidDocument("bundle_incomplete")
+    return docs
+
+
+def _already_imported(store: Store, bundle_id: str) -> str | None:
+    from stafett.log import Log
+
+    for log_id in store.log_ids():
+        log = Log(store, log_id)
+        try:
+            for doc in log.documents("provenance"):
+                if isinstance(doc, Provenance) and doc.bundle_id == bundle_id:
+                    return log.short_id
+        except StafettError:
+            continue
+    return None
+
+
+def _reencrypt(log: Log, doc: Document, recipient: str) -> bytes:
+    plain = crypto.decrypt((log.path / doc.path).read_bytes(), log.store.identity, doc.path)
+    return crypto.encrypt(plain, [recipient])
+
+
+def _member_ids(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        return set().union(*(_member_ids(v) for v in value.values())) if value else set()
+    if isinstance(value, (list, tuple)):
+        return set().union(*(_member_ids(v) for v in value)) if value else set()
+    return {value} if isinstance(value, str) and ids.is_id(value) else set()
+
+
+def _signed_part(manifest: dict[str, Any]) -> bytes:
+    """Canonical JSON of the manifest without its signature: what the exporter signs."""
+    unsigned = {k: v for k, v in manifest.items() if k != "signature"}
+    return json.dumps(yamlio.jsonable(unsigned), sort_keys=True, ensure_ascii=False).encode()
+
+
+def _tar(files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:", format=tarfile.PAX_FORMAT) as tar:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.mode = 0o600
+            tar.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v is not None}

@@ -1,0 +1,51 @@
+"""`stafett export` and `stafett import`: handing a log to the receiving school."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stafett.cli.context import LogArg, env_of
+from stafett.cli.render import L, emit
+from stafett.errors import NotFound
+
+
+def export(
+    ctx: typer.Context,
+    log: LogArg,
+    to: Annotated[str, typer.Option("--to", help="Mottakeren: kallenavn eller age1...")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Filen som skrives.")],
+    handover: Annotated[
+        str | None, typer.Option("--handover", help="Overføringen (siste).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="bundle, json eller html.")] = "bundle",
+) -> None:
+    """Eksporter til mottakeren (export): kryptert til mottakerens nøkkel."""
+    from stafett.bundle import export as write
+
+    env = env_of(ctx)
+    record = write(env.store().log(log), to=to, output=output, handover=handover, fmt=fmt)
+    emit(env, record, L("exported", env.lang, file=str(output), to=record.to))
+
+
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Pakken (.stafett).")],
+) -> None:
+    """Importer en pakke (import a bundle) som ny logg; du blir stafettholder."""
+    from stafett.bundle import import_bundle
+
+    env = env_of(ctx)
+    try:
+        data = file.read_bytes()
+    except OSError:
+        raise NotFound("file_missing", file=file.name) from None
+    log = import_bundle(env.store(), data)
+    emit(env, {"id": log.id, "short_id": log.short_id}, L("imported", env.lang, id=log.short_id))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("export")(export)
+    app.command("import")(import_)
