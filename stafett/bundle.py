@@ -182,6 +182,8 @@ def import_bundle(store: Store, data: bytes) -> Log:
         archive = crypto.decrypt(data, store.identity, "bundle")
     except NoAccess:
         raise NoAccess("bundle_not_for_you") from None
+    except InvalidDocument:
+        raise InvalidDocument("bundle_corrupt") from None
     files = _untar(archive)
     manifest = _manifest(files)
     docs = _documents(store, files, manifest)
