@@ -34,6 +34,7 @@ bench: setup
 	$(BIN)/python bench/bench_write.py
 	$(BIN)/python bench/bench_show.py
 	$(BIN)/python bench/bench_access.py
+	$(BIN)/python bench/bench_bundle.py
 
 clean:
 	rm -rf $(VENV) stafett-demo bench/.data .pytest_cache .mypy_cache .ruff_cache

@@ -186,7 +186,8 @@ def import_bundle(store: Store, data: bytes) -> Log:
         raise InvalidDocument("bundle_corrupt") from None
     files = _untar(archive)
     manifest = _manifest(files)
-    docs = _documents(store, files, manifest)
+    raw: dict[str, bytes] = {}
+    docs = _documents(store, files, manifest, raw)
     duplicate = _already_imported(store, manifest["bundle_id"])
     if duplicate:
         raise Conflict("bundle_already_imported", log=duplicate)
@@ -210,7 +211,7 @@ def import_bundle(store: Store, data: bytes) -> Log:
         Member.from_data({**m, "since": date.today(), "until": date.today()})
         for m in manifest["members"]
     )
-    return create_imported(store, docs, former, provenance)
+    return create_imported(store, docs, former, provenance, raw)
 
 
 def _untar(archive: bytes) -> dict[str, bytes]:
@@ -269,7 +270,11 @@ def _manifest(files: dict[str, bytes]) -> dict[str, Any]:
     return manifest
 
 
-def _documents(store: Store, files: dict[str, bytes], manifest: dict[str, Any]) -> list[Document]:
+def _documents(
+    store: Store, files: dict[str, bytes], manifest: dict[str, Any], raw: dict[str, bytes]
+) -> list[Document]:
+    """Each listed document, decrypted, validated and bound to its path; the plaintext
+    is kept in `raw` so the import need not write the YAML again."""
     docs: list[Document] = []
     seen: set[str] = set()
     for entry in manifest["documents"]:
@@ -281,6 +286,7 @@ def _documents(store: Store, files: dict[str, bytes], manifest: dict[str, Any]) 
             raise InvalidDocument("bundle_duplicate", file=rel)
         seen.add(doc.id)
         docs.append(doc)
+        raw[doc.id] = plain
     kinds = [d.kind for d in docs]
     if (
         kinds.count("log") != 1

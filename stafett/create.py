@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from stafett import history, ids
+from stafett import crypto, history, ids
 from stafett.documents import (
     Child,
     Concern,
@@ -19,7 +19,7 @@ from stafett.documents import (
     Provenance,
 )
 from stafett.errors import Conflict, UsageError
-from stafett.fsutil import write_atomic, write_text_atomic
+from stafett.fsutil import write_all, write_text_atomic
 from stafett.layout import ATTRIBUTES, MARKER_FILE, git_settings, marker_text, now
 from stafett.log import Log
 from stafett.values import check_handle, check_text, handle_from_name, optional_text, parse_date
@@ -92,7 +92,11 @@ def create_log(
 
 
 def create_imported(
-    store: Store, docs: list[Document], former: tuple[Member, ...], provenance: Provenance
+    store: Store,
+    docs: list[Document],
+    former: tuple[Member, ...],
+    provenance: Provenance,
+    raw: dict[str, bytes],
 ) -> Log:
     """A new log from a checked bundle: a fresh history whose first commit holds the
     documents, their opphav (provenance), and the importer as coordinator."""
@@ -113,14 +117,9 @@ def create_imported(
     )
     kept = [replace(d, audience=None) for d in docs if not isinstance(d, LogProfile)]
     stamp = replace(provenance, created=created, created_by=me.id)
-    return _build(
-        store,
-        log_id,
-        me.id,
-        members,
-        [profile, members, *kept, stamp],
-        f"import provenance {ids.short(stamp.id)}",
-    )
+    reuse = {d.id: raw[d.id] for d in docs if d.audience is None and d.id in raw}
+    message = f"import provenance {ids.short(stamp.id)}"
+    return _build(store, log_id, me.id, members, [profile, members, *kept, stamp], message, reuse)
 
 
 def _coordinator(card: Card, today: date) -> Member:
@@ -138,9 +137,18 @@ def _coordinator(card: Card, today: date) -> Member:
 
 
 def _build(
-    store: Store, log_id: str, author: str, members: MemberList, docs: list[Document], message: str
+    store: Store,
+    log_id: str,
+    author: str,
+    members: MemberList,
+    docs: list[Document],
+    message: str,
+    reuse: dict[str, bytes] | None = None,
 ) -> Log:
-    """Build the new log in a hidden folder and move it into place once committed."""
+    """Build the new log in a hidden folder and move it into place once committed.
+
+    `reuse` maps document ids to plaintext already read and validated (an import):
+    it is encrypted as it is, since writing the YAML again cost more than all else."""
     final = store.root / "logs" / log_id
     staging = store.root / "logs" / f".new-{log_id}"
     try:
@@ -148,9 +156,15 @@ def _build(
         write_text_atomic(staging / ".gitattributes", ATTRIBUTES)
         write_text_atomic(staging / MARKER_FILE, marker_text(log_id))
         log = Log(store, log_id, staging)
-        files = [log._seal(doc, members) for doc in docs]
-        for rel, data in files:
-            write_atomic(staging / rel, data)
+        reuse = reuse or {}
+        everyone = log.recipients(None, members)
+        files = [
+            (doc.path, crypto.encrypt(reuse[doc.id], everyone))
+            if doc.id in reuse
+            else log._seal(doc, members)
+            for doc in docs
+        ]
+        write_all([(staging / rel, data) for rel, data in files])
         paths = [".gitattributes", MARKER_FILE, *(r for r, _ in files)]
         history.commit(staging, paths, message, author, store.identity.sign)
         os.replace(staging, final)

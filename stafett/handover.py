@@ -136,7 +136,8 @@ def _select(log: Log, items: tuple[str, ...]) -> set[str]:
 def _kind(word: str) -> str | None:
     wanted = word.strip().casefold()
     for kind in ("measure", "evaluation", "meeting", "voice", "note", "concern", "level"):
-        names = {kind, *(text(f"ui.kind.{kind}", lang).casefold() for lang in LANGUAGES)}
+        labels = [text(f"ui.kind.{kind}", lang).casefold() for lang in LANGUAGES]
+        names = {kind, *labels, *(label.split()[-1] for label in labels)}
         if wanted in names:
             return kind
     return None
