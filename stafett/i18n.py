@@ -520,6 +520,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Importert som logg {id}; du er stafettholder.",
         "Imported as log {id}; you are the coordinator.",
     ),
+    "ui.came_from": (
+        "Overført fra {place}: eksportert av {who} {date}.",
+        "Handed over from {place}: exported by {who} on {date}.",
+    ),
+    "ui.unknown_exporter": (
+        "(eksportøren står ikke i personregisteret ditt)",
+        "(the exporter is not in your directory of people)",
+    ),
     "ui.action.export": ("eksporterte", "exported"),
     "ui.action.import": ("importerte", "imported"),
     "ui.kind.disclosure": ("utlevering", "disclosure"),

@@ -15,6 +15,7 @@ from stafett.documents import (
     Measure,
     Meeting,
     Member,
+    Provenance,
     Voice,
 )
 
@@ -45,6 +46,7 @@ class LogSummary:
     documents: int
     unreadable: int
     notices: tuple[Notice, ...] = ()
+    provenance: Provenance | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ def summarize(log: Log, today: date | None = None) -> LogSummary:
         documents=len(docs),
         unreadable=log.unreadable,
         notices=consent_overview(log, today, [d for d in docs if isinstance(d, Consent)]).notices,
+        provenance=next((d for d in docs if isinstance(d, Provenance)), None),
     )
 
 

@@ -67,6 +67,8 @@ def test_the_receiver_reads_what_was_handed_over(
     assert shown["coordinator"]["handle"] == receiver
     history = their.run(receiver, "history", new_log[:8]).out
     assert "importerte" in history
+    exporter = state.story["people"][str(state.story["steps"][0]["actor"])]["name"]
+    assert f"eksportert av {exporter}" in their.run(receiver, "show", new_log[:8]).out
     assert "i orden" in their.run(receiver, "verify", new_log[:8]).out
 
 

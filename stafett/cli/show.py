@@ -18,6 +18,7 @@ def render_summary(env: Env, s: LogSummary) -> None:
         f"{L('log', lang)} {short(s.id)} · {label('status', p.status, lang)} · "
         f"{L('level', lang)} {p.level}: {s.level_name}",
         f"{L('coordinator', lang)}: {s.coordinator.name if s.coordinator else '?'}",
+        *_provenance(s, lang),
         "",
         L("members", lang) + ":",
         *(f"  {member_line(m, lang)}" for m in s.members),
@@ -48,6 +49,18 @@ def render_summary(env: Env, s: LogSummary) -> None:
     if s.unreadable:
         lines += ["", L("unreadable_docs", lang, count=s.unreadable)]
     emit(env, s, "\n".join(lines))
+
+
+def _provenance(s: LogSummary, lang: str) -> list[str]:
+    p = s.provenance
+    if p is None:
+        return []
+    who = p.exporter.name + (f", {p.exporter.service}" if p.exporter.service else "")
+    known = "" if p.exporter.known else " " + L("unknown_exporter", lang)
+    return [
+        L("came_from", lang, place=p.municipality or "?", who=who, date=d(p.exported.date()))
+        + known
+    ]
 
 
 def _indent(text: str) -> str:
