@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.bench_show import DOCUMENTS, fill
 from bench.common import (
     compile_package,
+    consented_person,
     make_store,
     median,
     ms,
@@ -20,7 +21,6 @@ from bench.common import (
     stafett_env,
     timed,
 )
-from stafett.keys import new_key
 
 ROUNDS = 3
 
@@ -30,21 +30,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         key, log = make_store(root)
-        kari = new_key(
-            root / "kari.key",
-            name="Kari Bench",
-            title="helsesykepleier",
-            service="Benchvik helsestasjon",
-            passphrase=None,
-        )
-        log.store.add_person(kari, "kari")
-        log.add_member(handle="lise", name="Lise Bench", role="guardian")
-        log.add_consent(
-            given_by="lise",
-            services="Benchvik helsestasjon",
-            valid_until="2099-12-31",
-            child_heard=True,
-        )
+        consented_person(root, log, "kari", "helsesykepleier", "Benchvik helsestasjon")
         log.add_member("kari", handle="kari0")
         fill(log, DOCUMENTS)
         cold = {**stafett_env(root, key), "STAFETT_AGENT": "0"}

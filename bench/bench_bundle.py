@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.bench_show import DOCUMENTS, fill
 from bench.common import (
     compile_package,
+    consented_person,
     make_store,
     ms,
     stafett_cmd,
@@ -27,20 +28,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         key, log = make_store(root)
-        jonas = new_key(
-            root / "jonas.key",
-            name="Jonas Bench",
-            title="sosiallærer",
-            service="Benchvik ungdomsskole",
-            passphrase=None,
-        )
-        log.store.add_person(jonas, "jonas")
-        log.add_consent(
-            given_by="åse",
-            services="Benchvik ungdomsskole",
-            valid_until="2099-12-31",
-            child_heard=True,
-        )
+        jonas = consented_person(root, log, "jonas", "sosiallærer", "Benchvik ungdomsskole")
         fill(log, DOCUMENTS)
         log.add_voice("Jeg vil at de skal vite at jeg liker å lese høyt for én.", how="samtale")
         from stafett.handover import create

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from stafett import Log, Store
+from stafett import Card, Log, Store
 from stafett.keys import new_key
 
 
@@ -23,6 +23,20 @@ def make_store(root: Path) -> tuple[Path, Log]:
         child_name="Åse Ødegård", born="2016-04-12", school="Bjørkly skole", grade=4
     )
     return root / "nora.key", log
+
+
+def consented_person(root: Path, log: Log, handle: str, title: str, service: str) -> Card:
+    """A professional in people.yaml whose service the child's consent covers."""
+    card = new_key(
+        root / f"{handle}.key",
+        name=f"{handle.title()} Bench",
+        title=title,
+        service=service,
+        passphrase=None,
+    )
+    log.store.add_person(card, handle)
+    log.add_consent(given_by="åse", services=service, valid_until="2099-12-31", child_heard=True)
+    return card
 
 
 def stafett_env(root: Path, key: Path) -> dict[str, str]:
