@@ -43,6 +43,8 @@ def moved(
         "-o",
         str(bundle),
     )
+    source_history = world.run(coordinator, "--json", "history", state.log_id[:8]).json()
+    assert source_history[0]["action"] == "export" and source_history[0]["kind"] == "disclosure"
     their = World(world.root / "mottaker")
     their.key_files[receiver] = world.key_files[receiver]
     their.init(receiver, str(step["to_service"]))

@@ -216,6 +216,21 @@ def test_oversize_file(source: tuple[World, Path], receiver: World) -> None:
     )
 
 
+def test_too_many_entries(source: tuple[World, Path], receiver: World) -> None:
+    world, bundle = source
+
+    def add(tar: tarfile.TarFile) -> None:
+        for i in range(20_001):
+            tar.addfile(tarfile.TarInfo(f"documents/note/{i}"), io.BytesIO(b""))
+
+    _refused(
+        receiver,
+        _pack(world, _unpack(world, bundle), add, resign=False),
+        ExitCode.INVALID,
+        "Pakken har flere filer enn stafett godtar.",
+    )
+
+
 def test_plaintext_where_ciphertext_belongs(source: tuple[World, Path], receiver: World) -> None:
     world, bundle = source
     files = _unpack(world, bundle)
