@@ -87,9 +87,9 @@ class Env:
 
 
 def env_of(ctx: typer.Context) -> Env:
+    """The Env the main callback made; every command runs below it."""
     obj = ctx.find_root().obj
-    if not isinstance(obj, Env):
-        raise UsageError("empty_field", field="context")
+    assert isinstance(obj, Env), "commands run under the main callback"
     return obj
 
 
