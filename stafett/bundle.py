@@ -81,8 +81,9 @@ def export_bundle(log: Log, to: str, handover_ref: str | None = None) -> Exporte
     name, recipient = receiver(log, to)
     handover = chosen_handover(log, handover_ref)
     wanted = set(handover.includes) | {handover.id}
-    docs: list[Document] = [log.profile(), *(d for d in log.documents() if d.id in wanted)]
-    files = {f"{PREFIX}{d.path}": _reencrypt(log, d, recipient) for d in docs}
+    picked = [log.read_plain(log.profile().path), *log.read_ids(wanted)]
+    docs: list[Document] = [d for d, _ in picked]
+    files = {f"{PREFIX}{d.path}": crypto.encrypt(plain, [recipient]) for d, plain in picked}
     me = log.me()
     referenced = {me.id, *(m.id for m in log.members().members if m.role == "child")}
     for d in docs:
@@ -309,11 +310,6 @@ def _already_imported(store: Store, bundle_id: str) -> str | None:
         except StafettError:
             continue
     return None
-
-
-def _reencrypt(log: Log, doc: Document, recipient: str) -> bytes:
-    plain = crypto.decrypt((log.path / doc.path).read_bytes(), log.store.identity, doc.path)
-    return crypto.encrypt(plain, [recipient])
 
 
 def _member_ids(value: Any) -> set[str]:

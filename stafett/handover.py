@@ -15,7 +15,6 @@ from stafett import ids
 from stafett.consent import covered_services
 from stafett.documents import (
     ROOT_KINDS,
-    Evaluation,
     Handover,
     LogProfile,
     Measure,
@@ -26,16 +25,10 @@ from stafett.documents import (
 from stafett.errors import Conflict, UsageError
 from stafett.i18n import LANGUAGES, text
 from stafett.values import check_text, optional_text, parse_date, parse_list
+from stafett.views import MeasureView, measure_views
 
 if TYPE_CHECKING:
     from stafett.log import Log
-
-
-@dataclass(frozen=True)
-class MeasurePart:
-    measure: Measure
-    responsible: str
-    evaluations: tuple[Evaluation, ...]
 
 
 @dataclass(frozen=True)
@@ -44,7 +37,7 @@ class Package:
 
     handover: Handover
     profile: LogProfile
-    measures: tuple[MeasurePart, ...]
+    measures: tuple[MeasureView, ...]
     voices: tuple[Voice, ...]
     meetings: tuple[Meeting, ...]
     contacts: tuple[Member, ...]
@@ -95,17 +88,9 @@ def create(
 def package(log: Log, ref: str) -> Package:
     handover = log.document("handover", ref)
     assert isinstance(handover, Handover)
-    wanted = set(handover.includes)
-    docs = [d for d in log.documents() if d.id in wanted]
-    evaluations = [d for d in docs if isinstance(d, Evaluation)]
-    measures = tuple(
-        MeasurePart(
-            m,
-            log.member_name(m.responsible),
-            tuple(sorted((e for e in evaluations if e.measure == m.id), key=lambda e: e.date)),
-        )
-        for m in sorted((d for d in docs if isinstance(d, Measure)), key=lambda m: m.start)
-    )
+    docs = [d for d, _ in log.read_ids(set(handover.includes))]
+    chosen = sorted((d for d in docs if isinstance(d, Measure)), key=lambda m: m.start)
+    measures = measure_views(log, chosen, docs, date.today())
     return Package(
         handover=handover,
         profile=log.profile(),

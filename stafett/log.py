@@ -81,13 +81,24 @@ class Log:
 
     def read(self, rel: str) -> Document:
         """Decrypt, parse, validate, and check that the file holds what its path says."""
-        file = self.path / rel
+        return self.read_plain(rel)[0]
+
+    def read_plain(self, rel: str) -> tuple[Document, bytes]:
+        """The document and the plaintext it was read from, for re-encrypting as is."""
         try:
-            data = file.read_bytes()
+            data = (self.path / rel).read_bytes()
         except OSError:
             raise NotFound("file_missing", file=rel) from None
         plain = crypto.decrypt(data, self.store.identity, rel)
-        return parse_document(plain, rel, self.id)
+        return parse_document(plain, rel, self.id), plain
+
+    def read_ids(self, wanted: set[str]) -> list[tuple[Document, bytes]]:
+        """Only the named documents: found by file name, so nothing else is decrypted."""
+        return [
+            self.read_plain(rel)
+            for rel in self.files()
+            if rel.rsplit("/", 1)[-1].removesuffix(SUFFIX) in wanted
+        ]
 
     def profile(self) -> LogProfile:
         if self._profile is None:

@@ -10,6 +10,7 @@ from stafett import history
 from stafett.consent import ConsentView, Notice, notices, view
 from stafett.documents import (
     Consent,
+    Document,
     Evaluation,
     LogProfile,
     Measure,
@@ -88,17 +89,11 @@ def summarize(log: Log, today: date | None = None) -> LogSummary:
     today = today or date.today()
     profile, members = log.profile(), log.members()
     docs = list(log.documents())
-    evaluations = [d for d in docs if isinstance(d, Evaluation)]
-    measures = tuple(
-        MeasureView(
-            measure=m,
-            responsible=log.member_name(m.responsible),
-            evaluations=tuple(e for e in evaluations if e.measure == m.id),
-            overdue=m.evaluate_by < today,
-        )
-        for m in sorted((d for d in docs if isinstance(d, Measure)), key=lambda m: m.evaluate_by)
-        if m.status in ("planned", "active")
+    current = sorted(
+        (d for d in docs if isinstance(d, Measure) and d.status in ("planned", "active")),
+        key=lambda m: m.evaluate_by,
     )
+    measures = measure_views(log, current, docs, today)
     meetings = sorted((d for d in docs if isinstance(d, Meeting)), key=lambda d: d.date)
     voices = sorted((d for d in docs if isinstance(d, Voice)), key=lambda d: d.date)
     coordinator = next((m for m in members.members if m.id == profile.coordinator), None)
@@ -115,6 +110,22 @@ def summarize(log: Log, today: date | None = None) -> LogSummary:
         unreadable=log.unreadable,
         notices=consent_overview(log, today, [d for d in docs if isinstance(d, Consent)]).notices,
         provenance=next((d for d in docs if isinstance(d, Provenance)), None),
+    )
+
+
+def measure_views(
+    log: Log, measures: list[Measure], docs: list[Document], today: date
+) -> tuple[MeasureView, ...]:
+    """Each measure with its responsible person's name and its evaluations by date."""
+    evaluations = sorted((d for d in docs if isinstance(d, Evaluation)), key=lambda e: e.date)
+    return tuple(
+        MeasureView(
+            measure=m,
+            responsible=log.member_name(m.responsible),
+            evaluations=tuple(e for e in evaluations if e.measure == m.id),
+            overdue=m.evaluate_by < today,
+        )
+        for m in measures
     )
 
 
