@@ -88,7 +88,7 @@ def export_json(log: Log, pack: Package) -> dict[str, Any]:
                     "title": p.measure.title,
                     "goal": p.measure.goal,
                     "description": p.measure.description,
-                    "responsible": p.responsible,
+                    "responsible": p.responsible.name,
                     "start": p.measure.start,
                     "evaluate_by": p.measure.evaluate_by,
                     "status": p.measure.status,

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from stafett.membership import MembershipChange, WithdrawalResult
     from stafett.people import Card
     from stafett.store import Store
+    from stafett.views import MeasureView
 
 LOCK_TIMEOUT = 30.0
 WRITER_ROLES = ("coordinator", "professional", "guardian", "child", "youth-helper")
@@ -128,7 +129,16 @@ class Log:
         raise NotFound("unknown_member", handle=wanted)
 
     def member_name(self, member_id: str) -> str:
-        return next((m.name for m in self.members().members if m.id == member_id), member_id)
+        return self.member_by_id(member_id).name
+
+    def member_by_id(self, member_id: str) -> Member:
+        """Any member, past or present; an id the list does not know (an imported
+        document may name someone from the source log) stands as its short form."""
+        found = next((m for m in self.members().members if m.id == member_id), None)
+        if found is not None:
+            return found
+        short = ids.short(member_id)
+        return Member(id=member_id, handle=short, name=short, role="unknown", since=date.min)
 
     def me(self) -> Member:
         recipient = self.store.identity.recipient
@@ -160,9 +170,20 @@ class Log:
         doc_id = ids.resolve(ref, self.doc_ids(kind), kind)
         return self.read(document_path(kind, doc_id))
 
-    def measures(self, status: str | None = None) -> list[Measure]:
+    def measures(
+        self, status: str | None = None, *, today: date | None = None
+    ) -> list[MeasureView]:
+        """Measures by evaluation date, each with its responsible member and evaluations;
+        `status` is a code (planned, active, completed, stopped)."""
+        from stafett.views import measure_views
+
         found = [d for d in self.documents("measure") if isinstance(d, Measure)]
-        return [m for m in found if status is None or m.status == status]
+        chosen = sorted(
+            (m for m in found if status is None or m.status == status),
+            key=lambda m: m.evaluate_by,
+        )
+        evaluations: list[Document] = list(self.evaluations()) if chosen else []
+        return list(measure_views(self, chosen, evaluations, today or date.today()))
 
     def evaluations(self, measure_id: str | None = None) -> list[Evaluation]:
         found = [d for d in self.documents("evaluation") if isinstance(d, Evaluation)]

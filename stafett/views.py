@@ -28,10 +28,43 @@ LATEST = 3
 
 @dataclass(frozen=True)
 class MeasureView:
+    """A measure as a reader sees it: who is responsible, by name, and how it went.
+
+    The stored document names the responsible member by id; scripts want the person.
+    """
+
     measure: Measure
-    responsible: str
+    responsible: Member
     evaluations: tuple[Evaluation, ...]
     overdue: bool
+
+    @property
+    def id(self) -> str:
+        return self.measure.id
+
+    @property
+    def title(self) -> str:
+        return self.measure.title
+
+    @property
+    def goal(self) -> str:
+        return self.measure.goal
+
+    @property
+    def description(self) -> str | None:
+        return self.measure.description
+
+    @property
+    def start(self) -> date:
+        return self.measure.start
+
+    @property
+    def evaluate_by(self) -> date:
+        return self.measure.evaluate_by
+
+    @property
+    def status(self) -> str:
+        return self.measure.status
 
 
 @dataclass(frozen=True)
@@ -116,14 +149,14 @@ def summarize(log: Log, today: date | None = None) -> LogSummary:
 def measure_views(
     log: Log, measures: list[Measure], docs: list[Document], today: date
 ) -> tuple[MeasureView, ...]:
-    """Each measure with its responsible person's name and its evaluations by date."""
+    """Each measure with its responsible member and its evaluations by date."""
     evaluations = sorted((d for d in docs if isinstance(d, Evaluation)), key=lambda e: e.date)
     return tuple(
         MeasureView(
             measure=m,
-            responsible=log.member_name(m.responsible),
+            responsible=log.member_by_id(m.responsible),
             evaluations=tuple(e for e in evaluations if e.measure == m.id),
-            overdue=m.evaluate_by < today,
+            overdue=m.status in ("planned", "active") and m.evaluate_by < today,
         )
         for m in measures
     )

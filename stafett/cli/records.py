@@ -109,21 +109,8 @@ def list_measures(
 ) -> None:
     """Vis tiltakene (list measures) med ansvarlig og evalueringsdato."""
     env = env_of(ctx)
-    the_log = env.store().log(log)
-    measures = the_log.measures(status)
-    from datetime import date
-
-    rows = measure_rows(
-        [
-            (
-                m,
-                the_log.member_name(m.responsible),
-                m.status in ("planned", "active") and m.evaluate_by < date.today(),
-            )
-            for m in measures
-        ],
-        env.lang,
-    )
+    measures = env.store().log(log).measures(status)
+    rows = measure_rows(measures, env.lang)
     headers = [L(h, env.lang) for h in ("id", "measure", "responsible", "status", "evaluate_by")]
     emit(env, measures, table(headers, rows) if rows else L("none", env.lang))
 

@@ -19,7 +19,8 @@ from stafett.ids import short
 from stafett.values import label
 
 if TYPE_CHECKING:
-    from stafett.documents import Measure, Member
+    from stafett.documents import Member
+    from stafett.views import MeasureView
 
 WIDTH = 110
 
@@ -53,7 +54,7 @@ def emit(env: Env, value: Any, human: str) -> None:
         env.out(human)
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int = WIDTH) -> str:
     from rich.console import Console
     from rich.table import Table
 
@@ -61,7 +62,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     for row in rows:
         grid.add_row(*row)
     buffer = io.StringIO()
-    Console(file=buffer, width=WIDTH, color_system=None, soft_wrap=True).print(grid)
+    Console(file=buffer, width=width, color_system=None, soft_wrap=True).print(grid)
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
 
 
@@ -78,11 +79,12 @@ def member_line(m: Member, lang: str) -> str:
     return line
 
 
-def measure_rows(measures: Sequence[tuple[Measure, str, bool]], lang: str) -> list[list[str]]:
+def measure_rows(measures: Sequence[MeasureView], lang: str) -> list[list[str]]:
     rows = []
-    for m, responsible, overdue in measures:
-        due = d(m.evaluate_by) + (" " + L("overdue", lang) if overdue else "")
-        rows.append([short(m.id), m.title, responsible, label("status", m.status, lang), due])
+    for m in measures:
+        due = d(m.evaluate_by) + (" " + L("overdue", lang) if m.overdue else "")
+        status = label("status", m.status, lang)
+        rows.append([short(m.id), m.title, m.responsible.name, status, due])
     return rows
 
 

@@ -25,7 +25,7 @@ def render_summary(env: Env, s: LogSummary) -> None:
         "",
         L("active_measures", lang) + ":",
     ]
-    rows = measure_rows([(v.measure, v.responsible, v.overdue) for v in s.measures], lang)
+    rows = measure_rows(s.measures, lang)
     for view, row in zip(s.measures, rows, strict=True):
         last = view.evaluations[-1] if view.evaluations else None
         row.append(label("result", last.result, lang) + f" {d(last.date)}" if last else "")
