@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from stafett import crypto, ids, yamlio
 from stafett.crypto import Identity
@@ -16,6 +16,10 @@ from stafett.fsutil import write_text_atomic
 from stafett.keys import Passphrase, load_identity
 from stafett.people import Card, add_person, load_people, person_by_recipient
 from stafett.schema import validate
+
+if TYPE_CHECKING:
+    from stafett.log import Log
+    from stafett.reports import Report
 
 STORE_FILE = "store.yaml"
 LOGS_DIR = "logs"
@@ -68,8 +72,40 @@ class StoreSettings(Record):
 class LogScan:
     """Logs the caller can read, and how many were skipped because they cannot."""
 
-    logs: tuple[Any, ...]
+    logs: tuple[Log, ...]
     skipped: int
+
+
+class Logs:
+    """Every log the caller can read, one at a time, so memory stays flat however
+    many logs there are. After the loop, `skipped` counts the logs not meant for the
+    caller and `damaged` those that could not be read at all; neither stops the loop.
+    """
+
+    def __init__(self, store: Store, log_ids: list[str]) -> None:
+        self._store = store
+        self._ids = iter(log_ids)
+        self.total = len(log_ids)
+        self.skipped = 0
+        self.damaged = 0
+
+    def __iter__(self) -> Logs:
+        return self
+
+    def __next__(self) -> Log:
+        from stafett.log import Log
+
+        while True:
+            log = Log(self._store, next(self._ids))
+            try:
+                log.profile()
+            except NoAccess:
+                self.skipped += 1
+                continue
+            except StafettError:
+                self.damaged += 1
+                continue
+            return log
 
 
 class Store:
@@ -169,30 +205,49 @@ class Store:
             return []
         return sorted(p.name for p in folder.iterdir() if ids.is_id(p.name) and p.is_dir())
 
-    def log(self, ref: str) -> Any:
+    def log(self, ref: str) -> Log:
         from stafett.log import Log
 
         return Log(self, ids.resolve(ref, self.log_ids(), "log"))
 
     def scan(self) -> LogScan:
-        from stafett.log import Log
+        logs = self.logs()
+        found = tuple(logs)
+        return LogScan(found, logs.skipped + logs.damaged)
 
-        readable, skipped = [], 0
-        for log_id in self.log_ids():
-            log = Log(self, log_id)
-            try:
-                log.profile()
-            except StafettError:
-                skipped += 1
-                continue
-            readable.append(log)
-        return LogScan(tuple(readable), skipped)
+    def logs(self) -> Logs:
+        """Every log the caller can read; the others are skipped and counted."""
+        return Logs(self, self.log_ids())
 
-    def logs(self) -> Iterator[Any]:
-        """Every log the caller can read; the others are skipped (see `scan`)."""
-        yield from self.scan().logs
+    def report(
+        self,
+        name: str,
+        *,
+        today: date | None = None,
+        within: str | int | None = None,
+        responsible: str | None = None,
+        year: int | None = None,
+        by: str | Sequence[str] | None = None,
+        workers: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Report:
+        """One of the batch reports (due, transitions, consent, retention, stats)
+        over every log the caller can read; see stafett.reports."""
+        from stafett.reports import run_report
 
-    def find(self, text: str) -> list[Any]:
+        return run_report(
+            self,
+            name,
+            today=today,
+            within=within,
+            responsible=responsible,
+            year=year,
+            by=by,
+            workers=workers,
+            progress=progress,
+        )
+
+    def find(self, text: str) -> list[Log]:
         wanted = text.strip().casefold()
         if not wanted:
             raise UsageError("empty_field", field="text")
@@ -210,7 +265,7 @@ class Store:
         national_id: str | None = None,
         language: str | None = None,
         child_handle: str | None = None,
-    ) -> Any:
+    ) -> Log:
         from stafett.create import create_log
 
         return create_log(
