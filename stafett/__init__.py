@@ -43,12 +43,16 @@ _EXPORTS = {
     "load_identity": "keys",
     "new_key": "keys",
     "Log": "log",
+    "Report": "reports",
+    "run_report": "reports",
+    "Logs": "store",
     "Card": "people",
     "Store": "store",
     "VerifyReport": "verify",
     "verify_log": "verify",
     "HistoryEntry": "views",
     "LogSummary": "views",
+    "MeasureView": "views",
     "log_history": "views",
     "summarize": "views",
 }
@@ -89,10 +93,14 @@ if TYPE_CHECKING:
     from stafett.keys import new_key as new_key
     from stafett.log import Log as Log
     from stafett.people import Card as Card
+    from stafett.reports import Report as Report
+    from stafett.reports import run_report as run_report
+    from stafett.store import Logs as Logs
     from stafett.store import Store as Store
     from stafett.verify import VerifyReport as VerifyReport
     from stafett.verify import verify_log as verify_log
     from stafett.views import HistoryEntry as HistoryEntry
     from stafett.views import LogSummary as LogSummary
+    from stafett.views import MeasureView as MeasureView
     from stafett.views import log_history as log_history
     from stafett.views import summarize as summarize

@@ -44,6 +44,7 @@ MODULES = {
     "handover": "handover",
     "export": "bundle",
     "import": "bundle",
+    "report": "reports",
 }
 OPTIONS_WITH_VALUE = ("--store", "--identity", "--lang")
 
