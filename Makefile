@@ -17,6 +17,8 @@ setup: $(STAMP)
 demo: setup
 	rm -rf stafett-demo
 	$(BIN)/stafett demo stafett-demo
+	STAFETT_STORE=stafett-demo STAFETT_IDENTITY=stafett-demo/keys/ingrid.key \
+		$(BIN)/stafett report due --within 30d
 
 lint: setup
 	$(BIN)/ruff check stafett tests bench

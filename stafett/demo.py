@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from stafett.keys import new_key
+from stafett.reports import coming_school_year
 from stafett.store import Store
 from stafett.views import LogSummary, summarize
 
@@ -75,7 +76,7 @@ def build_demo(path: Path) -> DemoResult:
     )
     reading = log.add_measure(
         title="Lesestund med fast voksen",
-        goal="Liam skal gruer seg mindre til lesing.",
+        goal="Liam skal grue seg mindre til lesing.",
         responsible="ingrid",
         start=today - timedelta(days=55),
         evaluate_by=today - timedelta(days=5),
@@ -108,4 +109,38 @@ def build_demo(path: Path) -> DemoResult:
         minutes="Liam fortalte selv om lesestundene. Alle vil fortsette.",
         decisions=("Lesestundene fortsetter", "Ny evaluering om fire uker"),
     )
+    _more_children(store, today)
     return DemoResult(path, keys / "ingrid.key", log.id, summarize(store.log(log.id)))
+
+
+def _more_children(store: Store, today: date) -> None:
+    """Two more logs, so the reports have something to say: a girl moving up to lower
+    secondary whose consent runs out soon, and a boy starting school without one."""
+    selma = store.open_log(
+        child_name="Selma Berg",
+        born=date(today.year - 12, 2, 3),
+        school="Fjordheim barneskole",
+        grade=7,
+    )
+    selma.add_member(handle="arne", name="Arne Berg", role="guardian", title="far")
+    selma.add_consent(
+        given_by="arne",
+        child_heard=True,
+        child_said="Jeg vil at læreren på ungdomsskolen skal vite det.",
+        services="Fjordheim barneskole,PPT Fjordheim",
+        valid_until=today + timedelta(days=20),
+    )
+    selma.add_member("omar")
+    selma.add_measure(
+        title="Ukentlig samtale med rådgiver",
+        goal="Selma skal grue seg mindre til ungdomsskolen.",
+        responsible="omar",
+        evaluate_by=today + timedelta(days=7),
+    )
+    store.open_log(
+        child_name="Jonas Vik",
+        born=date(coming_school_year(today) - 6, 9, 14),
+        school="Fjordheim barnehage",
+        grade=0,
+        concern="Jonas trekker seg unna de andre barna og sier lite.",
+    )
