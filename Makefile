@@ -37,6 +37,7 @@ bench: setup
 	$(BIN)/python bench/bench_show.py
 	$(BIN)/python bench/bench_access.py
 	$(BIN)/python bench/bench_bundle.py
+	$(BIN)/python bench/bench_report.py
 
 clean:
 	rm -rf $(VENV) stafett-demo bench/.data .pytest_cache .mypy_cache .ruff_cache
