@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from stafett.consent import birthday, notices, view
 from stafett.documents import Consent, Handover, LogProfile, Measure
@@ -107,30 +107,33 @@ class _Part:
         self.hidden += other.hidden
 
 
-def run_report(
-    store: Store,
-    name: str,
-    *,
-    today: date | None = None,
-    within: str | int | None = None,
-    responsible: str | None = None,
-    year: int | None = None,
-    by: str | Sequence[str] | None = None,
-    workers: int | None = None,
-    progress: Progress | None = None,
-) -> Report:
-    """Run one report over every log; `workers` None picks one process per core
-    (none for a small store), 1 runs in this process."""
+class ReportArgs(TypedDict, total=False):
+    """What a report takes; `today` makes it as of another date, `workers` None
+    picks one process per core (none for a small store) and 1 runs in this process,
+    `progress` is called with the logs done and the total."""
+
+    today: date | None
+    within: str | int | None
+    responsible: str | None
+    year: int | None
+    by: str | Sequence[str] | None
+    workers: int | None
+    progress: Progress | None
+
+
+def run_report(store: Store, name: str, **args: Unpack[ReportArgs]) -> Report:
+    """Run one report over every log the caller can read."""
     if name not in REPORTS:
         raise UsageError("unknown_report", allowed=", ".join(REPORTS))
+    within, responsible = args.get("within"), args.get("responsible")
     options = ReportOptions(
-        today=today or date.today(),
+        today=args.get("today") or date.today(),
         within_days=parse_days(within) if within is not None else DEFAULT_WITHIN.get(name),
         responsible=responsible.strip().casefold() if responsible else None,
-        year=_check_year(year),
-        by=parse_dimensions(by),
+        year=_check_year(args.get("year")),
+        by=parse_dimensions(args.get("by")),
     )
-    part = _gather(store, name, options, workers, progress)
+    part = _gather(store, name, options, args.get("workers"), args.get("progress"))
     rows = _finish(name, part.rows, options)
     columns = (*options.by, "count") if name == "stats" else COLUMNS[name]
     return Report(name, columns, rows, part.logs, part.skipped, part.damaged, part.hidden)
@@ -295,7 +298,7 @@ def _stats(log: Log, options: ReportOptions) -> list[Row]:
         services = {
             m.service for m in log.members().current if m.role == "professional" and m.service
         }
-        values["service"] = list(sorted(services)) or [None]
+        values["service"] = [*sorted(services)] or [None]
     rows: list[Row] = [{}]
     for dimension in options.by:
         rows = [{**row, dimension: v} for row in rows for v in values[dimension]]
@@ -328,12 +331,18 @@ def _suppressed(rows: list[Row], by: tuple[str, ...]) -> tuple[Row, ...]:
     since a total would let anyone work a suppressed cell out."""
     counts = Counter(tuple(row[d] for d in by) for row in rows)
     out: list[Row] = []
-    for cell in sorted(counts, key=lambda c: tuple((v is None, str(v)) for v in c)):
+    for cell in sorted(counts, key=lambda c: tuple(_order(v) for v in c)):
         n = counts[cell]
-        out.append(
-            {**dict(zip(by, cell, strict=True)), "count": n if n >= SUPPRESS_BELOW else "<5"}
-        )
+        shown: Value = n if n >= SUPPRESS_BELOW else f"<{SUPPRESS_BELOW}"
+        out.append({**dict(zip(by, cell, strict=True)), "count": shown})
     return tuple(out)
+
+
+def _order(value: Value) -> tuple[int, int, str]:
+    """Numbers by size, then text, then none (grade 10 after grade 9)."""
+    if isinstance(value, int):
+        return (0, value, "")
+    return (1 if value is not None else 2, 0, str(value).casefold())
 
 
 # --- spreading the work ----------------------------------------------------------

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from stafett import crypto, ids, yamlio
 from stafett.crypto import Identity
@@ -19,7 +19,7 @@ from stafett.schema import validate
 
 if TYPE_CHECKING:
     from stafett.log import Log
-    from stafett.reports import Report
+    from stafett.reports import Report, ReportArgs
 
 STORE_FILE = "store.yaml"
 LOGS_DIR = "logs"
@@ -219,33 +219,12 @@ class Store:
         """Every log the caller can read; the others are skipped and counted."""
         return Logs(self, self.log_ids())
 
-    def report(
-        self,
-        name: str,
-        *,
-        today: date | None = None,
-        within: str | int | None = None,
-        responsible: str | None = None,
-        year: int | None = None,
-        by: str | Sequence[str] | None = None,
-        workers: int | None = None,
-        progress: Callable[[int, int], None] | None = None,
-    ) -> Report:
+    def report(self, name: str, **args: Unpack[ReportArgs]) -> Report:
         """One of the batch reports (due, transitions, consent, retention, stats)
-        over every log the caller can read; see stafett.reports."""
+        over every log the caller can read; see stafett.reports.ReportArgs."""
         from stafett.reports import run_report
 
-        return run_report(
-            self,
-            name,
-            today=today,
-            within=within,
-            responsible=responsible,
-            year=year,
-            by=by,
-            workers=workers,
-            progress=progress,
-        )
+        return run_report(self, name, **args)
 
     def find(self, text: str) -> list[Log]:
         wanted = text.strip().casefold()

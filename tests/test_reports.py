@@ -255,6 +255,12 @@ def test_stats_suppress_small_counts_and_carry_no_names(town: Town) -> None:
         {"level": 2, "service": None, "count": "<5"},
         {"level": 3, "service": None, "count": "<5"},
     ]
+    assert town.rows("stats", "--by", "grade") == [
+        {"grade": 0, "count": "<5"},
+        {"grade": 4, "count": 6},
+        {"grade": 7, "count": "<5"},
+        {"grade": 10, "count": "<5"},
+    ]
     assert town.rows("stats", "--by", "status") == [
         {"status": "closed", "count": "<5"},
         {"status": "open", "count": 9},
