@@ -64,6 +64,8 @@ NOTICE_PROBLEMS = {
     "notice_heard": "child_heard",
 }
 OPEN_MEASURES = ("planned", "active")
+# fork starts a worker in milliseconds; macOS and Windows need spawn, which imports anew
+START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -404,10 +406,9 @@ def _pooled(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
     with ProcessPoolExecutor(
         max_workers=min(workers, len(batches)),
-        mp_context=multiprocessing.get_context(method),
+        mp_context=multiprocessing.get_context(START_METHOD),
         initializer=_start_worker,
         initargs=(str(store.root), store.identity.secret),
     ) as pool:

@@ -271,12 +271,27 @@ def test_stats_suppress_small_counts_and_carry_no_names(town: Town) -> None:
         assert name not in output
 
 
-def test_parallel_run_gives_the_same_rows(town: Town) -> None:
+def test_parallel_run_gives_the_same_rows_and_writes_nothing(town: Town) -> None:
+    before = _tree(town.world.store_path)
     store = town.world.store("nora")
     for name in ("due", "transitions", "consent", "retention", "stats"):
         serial, pooled = store.report(name, workers=1), store.report(name, workers=2)
         assert serial == pooled
-        assert (serial.logs, serial.skipped) == (11, 1)
+        assert (serial.logs, serial.skipped, serial.damaged) == (11, 1, 0)
+    assert _tree(town.world.store_path) == before
+
+
+def test_spawned_workers_as_on_windows_and_macos(
+    town: Town, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Linux forks its workers; spawn re-imports everything in each, so what crosses
+    to a worker must pickle. Run that path here too."""
+    from stafett import reports
+
+    store = town.world.store("nora")
+    serial = store.report("due", workers=1)
+    monkeypatch.setattr(reports, "START_METHOD", "spawn")
+    assert store.report("due", workers=2) == serial
 
 
 def test_unreadable_log_is_skipped_and_counted(town: Town) -> None:
@@ -327,3 +342,17 @@ def _tree(root: Path) -> dict[str, str]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
+
+
+def test_a_damaged_log_is_counted_not_fatal(world: World) -> None:
+    world.person("nora", "Nora Nilsen", "kontaktlærer", service="Bjørkly skole")
+    world.init("nora")
+    whole = world.open_log("nora", child="Åse Ødegård")
+    broken = world.open_log("nora", child="Bjørn Ås")
+    (world.log_dir(broken) / "log.yaml.age").write_bytes(b"child: Bjorn\n")
+    result = world.run("nora", "report", "transitions", "--format", "json", "--year", "2000")
+    assert result.out == ""
+    assert "1 logger kunne ikke leses fordi de er skadet" in result.err
+    logs = world.store("nora").logs()
+    assert [log.id for log in logs] == [whole]
+    assert (logs.skipped, logs.damaged) == (0, 1)
