@@ -577,6 +577,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{count} logs could not be read because they are damaged; run stafett verify on them.",
     ),
     "ui.report_empty": ("Ingen treff.", "Nothing found."),
+    "ui.responsible_hint": (
+        "Ansvarlig skrives som kallenavnet i loggen (f.eks. kari) eller fullt navn.",
+        "Give the responsible person as their handle in the log (e.g. kari) or full name.",
+    ),
     "ui.report_progress": ("Leser logger", "Reading logs"),
     "ui.yes": ("ja", "yes"),
     "ui.no": ("nei", "no"),

@@ -147,6 +147,11 @@ def test_due_lists_overdue_and_coming_evaluations(town: Town) -> None:
     assert [r["measure_id"] for r in town.rows("due", "--responsible", "kari")] == [
         town.measures["talks"]
     ]
+    assert town.rows("due", "--responsible", "Kari Kvam") == town.rows(
+        "due", "--responsible", "KARI"
+    )
+    nobody = town.report("due", "--responsible", "karri")
+    assert nobody.out.strip() == "Ingen treff." and "kallenavnet i loggen" in nobody.err
     assert [r["days"] for r in town.rows("due", "--within", "0d")] == [-3]
     assert [r["days"] for r in town.rows("due", "--within", "1u")] == [-3]
     as_of = (T + timedelta(35)).isoformat()

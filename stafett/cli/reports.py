@@ -140,7 +140,7 @@ def _run(
     rendered = render(report, chosen, env.lang, store.settings.level_name)
     if rendered:
         env.out(rendered)
-    _footer(env, report)
+    _footer(env, report, options)
 
 
 def render(report: Report, fmt: str, lang: str, level_name: Callable[[int], str]) -> str:
@@ -189,13 +189,15 @@ def _cell(column: str, value: Value, lang: str, level_name: Callable[[int], str]
     return str(value)
 
 
-def _footer(env: Env, report: Report) -> None:
+def _footer(env: Env, report: Report, options: dict[str, Any]) -> None:
     if report.skipped:
         env.warn(L("skipped_logs", env.lang, count=report.skipped))
     if report.damaged:
         env.warn(L("damaged_logs", env.lang, count=report.damaged))
     if report.hidden:
         env.warn(L("unreadable_docs", env.lang, count=report.hidden))
+    if report.name == "due" and options.get("responsible") and not report.rows:
+        env.warn(L("responsible_hint", env.lang))
 
 
 class ProgressBar:
