@@ -7,6 +7,7 @@ import io
 import json
 import sys
 import time
+from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -166,7 +167,7 @@ def _csv_value(value: Value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 def _cell(column: str, value: Value, lang: str, level_name: Callable[[int], str]) -> str:
@@ -184,8 +185,8 @@ def _cell(column: str, value: Value, lang: str, level_name: Callable[[int], str]
         return f"{value} {level_name(value)}"
     if column in ("grade", "next_grade") and isinstance(value, int):
         return L(f"grade_{value}", lang) if value in (0, 11, 12, 13) else f"{value}."
-    if hasattr(value, "isoformat"):
-        return d(value)  # type: ignore[arg-type]
+    if isinstance(value, date):
+        return d(value)
     return str(value)
 
 
