@@ -75,6 +75,7 @@ class Log:
         self.unreadable = 0
         self._profile: LogProfile | None = None
         self._members: MemberList | None = None
+        self._consents: list[Consent] | None = None
 
     @property
     def short_id(self) -> str:
@@ -231,7 +232,11 @@ class Log:
         return membership.remove_member(self, person)
 
     def consents(self) -> list[Consent]:
-        return [d for d in self.documents("consent") if isinstance(d, Consent)]
+        """Read once per command: a write checks them for the freeze and again for
+        what they cover."""
+        if self._consents is None:
+            self._consents = [d for d in self.documents("consent") if isinstance(d, Consent)]
+        return list(self._consents)
 
     def add_consent(self, **fields: Any) -> Consent:
         """See membership.add_consent for the fields."""
@@ -437,7 +442,7 @@ class Log:
         try:
             if not history.is_clean(self.path):
                 history.rollback(self.path)
-            self._profile = self._members = None
+            self._profile = self._members = self._consents = None
             if self.profile().status == "closed":
                 raise Conflict("log_closed")
             from stafett.membership import frozen
@@ -477,6 +482,8 @@ class Log:
                 self._profile = doc
             elif isinstance(doc, MemberList):
                 self._members = doc
+            elif isinstance(doc, Consent):
+                self._consents = None
 
     def _seal(self, doc: Document, members: MemberList) -> tuple[str, bytes]:
         """Validate before encrypting: nothing invalid is ever written."""
