@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
-from stafett.consent import birthday, notices, view
-from stafett.documents import Consent, Handover, LogProfile, Measure
+from stafett.consent import birthday
+from stafett.documents import Handover, LogProfile, Measure
 from stafett.errors import NoAccess, StafettError, UsageError
 from stafett.values import parse_list
+from stafett.views import consent_overview
 
 if TYPE_CHECKING:
     from stafett.log import Log
@@ -246,20 +247,19 @@ def _consent(log: Log, options: ReportOptions) -> list[Row]:
     if profile.status != "open":
         return []
     today = options.today
-    consents = [d for d in log.documents("consent") if isinstance(d, Consent)]
-    active = [c for c in consents if view(c, today).status in ("active", "partly_withdrawn")]
+    overview = consent_overview(log, today)
+    active = [v.consent for v in overview.consents if v.status in ("active", "partly_withdrawn")]
     base: Row = {"log": log.id, "child": profile.child.name, "born": profile.child.born}
     coordinator = log.member_name(profile.coordinator)
     found: list[tuple[str, date | None]] = []
     if not active:
-        found.append(("missing", max((c.valid_until for c in consents), default=None)))
+        ended = (v.consent.valid_until for v in overview.consents)
+        found.append(("missing", max(ended, default=None)))
     else:
         last = max(c.valid_until for c in active)
         if (last - today).days <= (options.within_days or 0):
             found.append(("expiring", last))
-    child_id = next((m.id for m in log.members().members if m.role == "child"), "")
-    rules = log.store.settings.age_rules
-    for notice in notices(profile.child, consents, child_id, rules, today):
+    for notice in overview.notices:
         found.append((NOTICE_PROBLEMS[notice.key], birthday(profile.child.born, notice.age)))
     return [
         {**base, "problem": problem, "date": when, "coordinator": coordinator}
