@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from stafett import crypto, history, ids
 from stafett.bundle import Exported, _record, chosen_handover, receiver
 from stafett.errors import UsageError
-from stafett.handover import Package, package, render
+from stafett.handover import Package, package_of, render
 from stafett.layout import now
 from stafett.schema import validate
 from stafett.yamlio import jsonable
@@ -26,7 +26,7 @@ def export_document(log: Log, to: str, handover_ref: str | None, fmt: str) -> Ex
         raise UsageError("bad_format", allowed="bundle, json, html")
     name, recipient = receiver(log, to)
     handover = chosen_handover(log, handover_ref)
-    pack = package(log, handover.id)
+    pack = package_of(log, handover)
     if fmt == "json":
         data = export_json(log, pack)
         validate("export", data, "export.json")

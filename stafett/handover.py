@@ -88,6 +88,11 @@ def create(
 def package(log: Log, ref: str) -> Package:
     handover = log.document("handover", ref)
     assert isinstance(handover, Handover)
+    return package_of(log, handover)
+
+
+def package_of(log: Log, handover: Handover) -> Package:
+    """What travels with a handover already read (an export has checked it first)."""
     docs = [d for d, _ in log.read_ids(set(handover.includes))]
     chosen = sorted((d for d in docs if isinstance(d, Measure)), key=lambda m: m.start)
     measures = measure_views(log, chosen, docs, date.today())
