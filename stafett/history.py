@@ -119,9 +119,25 @@ def _git_time() -> str:
     return f"{int(now.timestamp())} {sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
 
 
-def read_commit(repo: Path, sha: str) -> tuple[bytes, str | None]:
-    """A commit's signed payload and its armored signature (None when unsigned)."""
-    raw = git_bytes(repo, "cat-file", "commit", sha)
+def read_commits(repo: Path, shas: Sequence[str]) -> dict[str, tuple[bytes, str | None]]:
+    """Each commit's signed payload and armored signature (None when unsigned), read
+    with one `git cat-file --batch` rather than one git process per commit."""
+    if not shas:
+        return {}
+    out = git_bytes(repo, "cat-file", "--batch", input="".join(f"{s}\n" for s in shas).encode())
+    found: dict[str, tuple[bytes, str | None]] = {}
+    pos = 0
+    while pos < len(out):
+        end = out.index(b"\n", pos)
+        sha, kind, size = out[pos:end].decode("ascii").split()
+        body = out[end + 1 : end + 1 + int(size)]
+        if kind == "commit":
+            found[sha] = _split_signature(body)
+        pos = end + 1 + int(size) + 1
+    return found
+
+
+def _split_signature(raw: bytes) -> tuple[bytes, str | None]:
     head_part, sep, body = raw.partition(b"\n\n")
     lines = head_part.split(b"\n")
     kept, signature, in_sig = [], [], False

@@ -74,9 +74,11 @@ def verify_history(log: Log) -> list[StafettError]:
     problems: list[StafettError] = []
     active: set[str] = set()
     coordinator = pending = ""
-    for commit in reversed(history.log(log.path)):
+    commits = list(reversed(history.log(log.path)))
+    objects = history.read_commits(log.path, [c.hash for c in commits])
+    for commit in commits:
         short = commit.hash[:7]
-        payload, signature = history.read_commit(log.path, commit.hash)
+        payload, signature = objects[commit.hash]
         signer = members.get(commit.author)
         if signature is None:
             problems.append(InvalidDocument("commit_unsigned", commit=short))
