@@ -68,14 +68,6 @@ class StoreSettings(Record):
         return level
 
 
-@dataclass(frozen=True)
-class LogScan:
-    """Logs the caller can read, and how many were skipped because they cannot."""
-
-    logs: tuple[Log, ...]
-    skipped: int
-
-
 class Logs:
     """Every log the caller can read, one at a time, so memory stays flat however
     many logs there are. After the loop, `skipped` counts the logs not meant for the
@@ -209,11 +201,6 @@ class Store:
         from stafett.log import Log
 
         return Log(self, ids.resolve(ref, self.log_ids(), "log"))
-
-    def scan(self) -> LogScan:
-        logs = self.logs()
-        found = tuple(logs)
-        return LogScan(found, logs.skipped + logs.damaged)
 
     def logs(self) -> Logs:
         """Every log the caller can read; the others are skipped and counted."""

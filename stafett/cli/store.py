@@ -45,10 +45,10 @@ def init(
 def list_logs(ctx: typer.Context) -> None:
     """Vis alle logger du kan lese (list every log you can read)."""
     env = env_of(ctx)
-    scan = env.store().scan()
-    _print_logs(env, list(scan.logs))
-    if scan.skipped:
-        env.warn(L("skipped_logs", env.lang, count=scan.skipped))
+    logs = env.store().logs()
+    _print_logs(env, list(logs))
+    if logs.skipped + logs.damaged:
+        env.warn(L("skipped_logs", env.lang, count=logs.skipped + logs.damaged))
 
 
 def find(
