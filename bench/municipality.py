@@ -18,8 +18,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from stafett import ids
-from stafett.create import _build, _coordinator
+from stafett import create, ids
+from stafett.clock import SYSTEM
+from stafett.create import coordinator_member
 from stafett.documents import (
     Child,
     Concern,
@@ -36,7 +37,6 @@ from stafett.documents import (
     Voice,
 )
 from stafett.keys import new_key
-from stafett.layout import now
 from stafett.people import Card
 from stafett.store import Store
 
@@ -87,7 +87,7 @@ def people(root: Path) -> tuple[Path, list[Card], str]:
 
 
 def documents(rng: random.Random, me: Member, team: list[Member], today: date) -> list[Document]:
-    created = now()
+    created = SYSTEM.now()
     measures: list[Measure] = []
 
     def common() -> dict[str, Any]:
@@ -147,18 +147,18 @@ def build_log(root: Path, seed: int) -> None:
     rng = random.Random(seed)
     today = date.today()
     cards = store.people()
-    me = _coordinator(cards[0], today)
-    team = [me, *(replace(_coordinator(c, today), role="professional") for c in cards[1:])]
+    me = coordinator_member(cards[0], today)
+    team = [me, *(replace(coordinator_member(c, today), role="professional") for c in cards[1:])]
     child = Child(name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
                   born=date(today.year - rng.randint(2, 18), rng.randint(1, 12), 1),
                   school=rng.choice(SCHOOLS), grade=rng.randint(0, 13))  # fmt: skip
-    log_id, created = ids.new_id(), now()
+    log_id, created = ids.new_id(), SYSTEM.now()
     members = MemberList(id=log_id, created=created, created_by=me.id, members=tuple(team))
     profile = LogProfile(id=log_id, created=created, created_by=me.id, child=child,
                          level=rng.randint(0, 3), coordinator=me.id, opened=today)  # fmt: skip
     docs = [profile, members, *documents(rng, me, team, today)]
     assert len(docs) == DOCUMENTS
-    _build(store, log_id, me.id, members, docs, "open log")
+    create.build(store, log_id, members, docs, "open log")
 
 
 def build(logs: int) -> Path:

@@ -14,28 +14,18 @@ import hashlib
 import io
 import json
 import tarfile
-from dataclasses import dataclass, replace
-from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stafett import crypto, history, ids, signing, yamlio
-from stafett.consent import covered_services
-from stafett.documents import (
-    Disclosure,
-    Document,
-    Exporter,
-    Handover,
-    Member,
-    Provenance,
-)
-from stafett.errors import Conflict, InvalidDocument, NoAccess, NotFound, StafettError
-from stafett.fsutil import write_atomic
-from stafett.layout import now, parse_document
+from stafett.create import create_imported
+from stafett.disclosure import Exported, chosen_handover, new_record, receiver
+from stafett.documents import Document, Exporter, Member, Provenance
+from stafett.errors import Conflict, InvalidDocument, NoAccess, StafettError
+from stafett.layout import parse_document
+from stafett.log import Log
 from stafett.schema import validate
 
 if TYPE_CHECKING:
-    from stafett.log import Log
     from stafett.store import Store
 
 MANIFEST = "stafett-bundle.yaml"
@@ -43,38 +33,6 @@ PREFIX = "documents/"
 MAX_BUNDLE = 256 * 1024 * 1024
 MAX_FILES = 20_000
 MAX_FILE = 16 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Exported:
-    data: bytes
-    record: Disclosure
-
-
-def receiver(log: Log, to: str) -> tuple[str, str]:
-    """(name, recipient) of a handle in people.yaml or a bare age1 recipient."""
-    wanted = to.strip()
-    for card in log.store.people():
-        if card.handle == wanted.lower():
-            return card.name, card.recipient
-    if wanted.startswith("age1"):
-        return wanted, crypto.check_recipient(wanted)
-    raise NotFound("unknown_person", handle=wanted)
-
-
-def chosen_handover(log: Log, ref: str | None) -> Handover:
-    """The named handover, or the latest; its receiving service must still be covered."""
-    if ref:
-        doc = log.document("handover", ref)
-    else:
-        found = list(log.documents("handover"))
-        if not found:
-            raise NotFound("no_handover")
-        doc = found[-1]
-    assert isinstance(doc, Handover)
-    if doc.to_service.casefold() not in covered_services(log.consents(), date.today()):
-        raise Conflict("handover_needs_consent", service=doc.to_service)
-    return doc
 
 
 def export_bundle(log: Log, to: str, handover_ref: str | None = None) -> Exported:
@@ -98,7 +56,7 @@ def export_bundle(log: Log, to: str, handover_ref: str | None = None) -> Exporte
         "exporter": _drop_none(
             {"name": me.name, "service": me.service, "signing_key": me.signing_key}
         ),
-        "exported": now(),
+        "exported": log.store.clock.now(),
         "handover": handover.id,
         "members": [
             _drop_none(
@@ -121,7 +79,7 @@ def export_bundle(log: Log, to: str, handover_ref: str | None = None) -> Exporte
     manifest["signature"] = log.store.identity.sign(_signed_part(manifest))
     validate("bundle", yamlio.jsonable(manifest), MANIFEST)
     archive = _tar({MANIFEST: yamlio.dump(manifest).encode("utf-8"), **files})
-    record = _record(
+    record = new_record(
         log,
         to=name,
         recipient=recipient,
@@ -131,46 +89,6 @@ def export_bundle(log: Log, to: str, handover_ref: str | None = None) -> Exporte
         includes=tuple(sorted(d.id for d in docs)),
     )
     return Exported(crypto.encrypt(archive, [recipient]), record)
-
-
-def export(
-    log: Log, *, to: str, output: Path, handover: str | None = None, fmt: str = "bundle"
-) -> Disclosure:
-    """Write the export for `to` to `output`, and remember it in the source log."""
-    if fmt != "bundle":
-        from stafett.exports import export_document
-
-        exported = export_document(log, to, handover, fmt)
-    else:
-        exported = export_bundle(log, to, handover)
-    write_atomic(output, exported.data)
-    with log._change("export") as change:
-        record = replace(exported.record, **log._common(None))
-        change.add(record)
-    return record
-
-
-def _record(
-    log: Log,
-    *,
-    to: str,
-    recipient: str,
-    fmt: str,
-    handover: Handover,
-    bundle_id: str,
-    includes: tuple[str, ...],
-) -> Disclosure:
-    return Disclosure(
-        id=ids.new_id(),
-        created=now(),
-        created_by=log.me().id,
-        to=to,
-        recipient=recipient,
-        format=fmt,
-        handover=handover.id,
-        bundle_id=bundle_id,
-        includes=includes,
-    )
 
 
 def import_bundle(store: Store, data: bytes) -> Log:
@@ -192,12 +110,10 @@ def import_bundle(store: Store, data: bytes) -> Log:
     duplicate = _already_imported(store, manifest["bundle_id"])
     if duplicate:
         raise Conflict("bundle_already_imported", log=duplicate)
-    from stafett.create import create_imported
-
     known = any(p.signing_key == manifest["exporter"]["signing_key"] for p in store.people())
     provenance = Provenance(
         id=ids.new_id(),
-        created=now(),
+        created=store.clock.now(),
         created_by="0" * 20,
         bundle_id=manifest["bundle_id"],
         source_log=manifest["source_log"],
@@ -209,7 +125,7 @@ def import_bundle(store: Store, data: bytes) -> Log:
         files={d["path"]: d["sha256"] for d in manifest["documents"]},
     )
     former = tuple(
-        Member.from_data({**m, "since": date.today(), "until": date.today()})
+        Member.from_data({**m, "since": store.clock.today(), "until": store.clock.today()})
         for m in manifest["members"]
     )
     return create_imported(store, docs, former, provenance, raw)
@@ -299,8 +215,6 @@ def _documents(
 
 
 def _already_imported(store: Store, bundle_id: str) -> str | None:
-    from stafett.log import Log
-
     for log_id in store.log_ids():
         log = Log(store, log_id)
         try:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from stafett.documents import Child, Consent
-from stafett.store import AgeRules
+from stafett.settings import AgeRules
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from stafett import crypto, history, ids
+from stafett import history, ids, transaction
 from stafett.documents import (
     Child,
     Concern,
@@ -19,8 +19,8 @@ from stafett.documents import (
     Provenance,
 )
 from stafett.errors import Conflict, UsageError
-from stafett.fsutil import write_all, write_text_atomic
-from stafett.layout import ATTRIBUTES, MARKER_FILE, git_settings, marker_text, now
+from stafett.fsutil import write_text_atomic
+from stafett.layout import ATTRIBUTES, MARKER_FILE, git_settings, marker_text
 from stafett.log import Log
 from stafett.values import check_handle, check_text, handle_from_name, optional_text, parse_date
 
@@ -52,14 +52,14 @@ def create_log(
         grade=grade,
         language=optional_text(language),
     )
-    if child.born > date.today():
+    today = store.clock.today()
+    if child.born > today:
         raise UsageError("born_in_future")
     if not -1 <= grade <= 13:
         raise UsageError("bad_grade")
     store.settings.check_level(level)
     log_id = ids.new_id()
-    today = date.today()
-    me = _coordinator(card, today)
+    me = coordinator_member(card, today)
     kid = Member(
         id=ids.new_id(),
         role="child",
@@ -69,7 +69,7 @@ def create_log(
     )
     if kid.handle == me.handle:
         raise Conflict("handle_taken", handle=kid.handle)
-    created = now()
+    created = store.clock.now()
     members = MemberList(id=log_id, created=created, created_by=me.id, members=(me, kid))
     profile = LogProfile(
         id=log_id,
@@ -88,7 +88,7 @@ def create_log(
                 id=ids.new_id(), created=created, created_by=me.id, text=text, level_at_time=level
             )
         )
-    return _build(store, log_id, me.id, members, docs, "open log")
+    return build(store, log_id, members, docs, "open log")
 
 
 def create_imported(
@@ -102,8 +102,8 @@ def create_imported(
     documents, their opphav (provenance), and the importer as coordinator."""
     card = store.me()
     source = next(d for d in docs if isinstance(d, LogProfile))
-    log_id, today, created = ids.new_id(), date.today(), now()
-    me = _coordinator(card, today)
+    log_id, today, created = ids.new_id(), store.clock.today(), store.clock.now()
+    me = coordinator_member(card, today)
     people = tuple(replace(m, until=None) if m.role == "child" else m for m in former)
     members = MemberList(id=log_id, created=created, created_by=me.id, members=(me, *people))
     profile = LogProfile(
@@ -119,10 +119,10 @@ def create_imported(
     stamp = replace(provenance, created=created, created_by=me.id)
     reuse = {d.id: raw[d.id] for d in docs if d.audience is None and d.id in raw}
     message = f"import provenance {ids.short(stamp.id)}"
-    return _build(store, log_id, me.id, members, [profile, members, *kept, stamp], message, reuse)
+    return build(store, log_id, members, [profile, members, *kept, stamp], message, reuse)
 
 
-def _coordinator(card: Card, today: date) -> Member:
+def coordinator_member(card: Card, today: date) -> Member:
     return Member(
         id=ids.new_id(),
         handle=card.handle or "me",
@@ -136,10 +136,9 @@ def _coordinator(card: Card, today: date) -> Member:
     )
 
 
-def _build(
+def build(
     store: Store,
     log_id: str,
-    author: str,
     members: MemberList,
     docs: list[Document],
     message: str,
@@ -151,22 +150,19 @@ def _build(
     it is encrypted as it is, since writing the YAML again cost more than all else."""
     final = store.root / "logs" / log_id
     staging = store.root / "logs" / f".new-{log_id}"
+    texts = reuse or {}
     try:
         history.init(staging, git_settings())
         write_text_atomic(staging / ".gitattributes", ATTRIBUTES)
         write_text_atomic(staging / MARKER_FILE, marker_text(log_id))
-        log = Log(store, log_id, staging)
-        reuse = reuse or {}
-        everyone = log.recipients(None, members)
-        files = [
-            (doc.path, crypto.encrypt(reuse[doc.id], everyone))
-            if doc.id in reuse
-            else log._seal(doc, members)
-            for doc in docs
-        ]
-        write_all([(staging / rel, data) for rel, data in files])
-        paths = [".gitattributes", MARKER_FILE, *(r for r, _ in files)]
-        history.commit(staging, paths, message, author, store.identity.sign)
+        transaction.first_commit(
+            Log(store, log_id, staging),
+            members,
+            docs,
+            message,
+            plain=lambda doc: texts.get(doc.id),
+            extra=[".gitattributes", MARKER_FILE],
+        )
         os.replace(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

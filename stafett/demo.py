@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from stafett.clock import SYSTEM, Clock
 from stafett.keys import new_key
 from stafett.reports import coming_school_year
 from stafett.store import Store
@@ -31,7 +32,9 @@ class DemoResult:
     summary: LogSummary
 
 
-def build_demo(path: Path) -> DemoResult:
+def build_demo(path: Path, clock: Clock = SYSTEM) -> DemoResult:
+    """The demo's dates run from `clock`'s today, so its reports always have
+    something due, whatever the date."""
     keys = path / "keys"
     recovery = new_key(
         keys / "kommune-gjenoppretting.key",
@@ -46,10 +49,10 @@ def build_demo(path: Path) -> DemoResult:
         for handle, (name, title, service) in PEOPLE.items()
     }
     Store.init(path, municipality=MUNICIPALITY, recovery=recovery.recipient)
-    store = Store.open(path, identity=keys / "ingrid.key")
+    store = Store.open(path, identity=keys / "ingrid.key", clock=clock)
     for handle, card in cards.items():
         store.add_person(card, handle)
-    today = date.today()
+    today = clock.today()
     log = store.open_log(
         child_name="Liam Østby",
         born=date(today.year - 10, 5, 20),

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from stafett import ids
+from stafett import ids, transaction
 from stafett.consent import covered_services
 from stafett.documents import (
+    DOCUMENT_CLASSES,
     ROOT_KINDS,
     Handover,
     LogProfile,
@@ -42,6 +43,7 @@ class Package:
     meetings: tuple[Meeting, ...]
     contacts: tuple[Member, ...]
     from_name: str
+    made: date
 
 
 def create(
@@ -57,10 +59,10 @@ def create(
     child_wants: str | None = None,
     child_reviewed: bool = False,
 ) -> Handover:
-    with log._change("handover") as change:
-        log._require_coordinator()
+    with transaction.begin(log, "handover") as change:
+        change.require_coordinator()
         service = check_text(to_service, "to_service")
-        if service.casefold() not in covered_services(log.consents(), date.today()):
+        if service.casefold() not in covered_services(log.consents(), log.store.clock.today()):
             raise Conflict("handover_needs_consent", service=service)
         chosen = _select(log, parse_list(include)) - _select(log, parse_list(exclude))
         if not chosen:
@@ -70,7 +72,7 @@ def create(
             check_text(to, "to"),
         )
         doc = Handover(
-            **log._common(None),
+            **change.header(None),
             from_service=log.me().service or log.store.settings.municipality,
             to=receiver,
             to_service=service,
@@ -95,7 +97,7 @@ def package_of(log: Log, handover: Handover) -> Package:
     """What travels with a handover already read (an export has checked it first)."""
     docs = [d for d, _ in log.read_ids(set(handover.includes))]
     chosen = sorted((d for d in docs if isinstance(d, Measure)), key=lambda m: m.start)
-    measures = measure_views(log, chosen, docs, date.today())
+    measures = measure_views(log, chosen, docs, log.store.clock.today())
     return Package(
         handover=handover,
         profile=log.profile(),
@@ -104,6 +106,7 @@ def package_of(log: Log, handover: Handover) -> Package:
         meetings=tuple(sorted((d for d in docs if isinstance(d, Meeting)), key=lambda m: m.date)),
         contacts=tuple(m for m in log.members().current if m.role != "child"),
         from_name=log.member_name(handover.created_by),
+        made=log.store.clock.today(),
     )
 
 
@@ -139,37 +142,4 @@ def _resolve(log: Log, ref: str) -> str:
 
 
 def _document_kinds() -> list[str]:
-    from stafett.documents import DOCUMENT_CLASSES
-
     return [k for k in DOCUMENT_CLASSES if k not in ROOT_KINDS]
-
-
-def render(pack: Package, fmt: str, lang: str = "nb") -> str:
-    """The report, from templates/, in Norwegian; HTML is one self-contained file."""
-    import jinja2
-
-    from stafett.values import label
-
-    if fmt not in ("md", "html"):
-        raise UsageError("bad_format", allowed="md, html")
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("stafett", "templates"),
-        autoescape=jinja2.select_autoescape(["html"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["d"] = lambda value: value.strftime("%d.%m.%Y") if value else ""
-    env.filters["label"] = lambda code, field: label(field, code, lang)
-    template = env.get_template(f"handover.{fmt}.j2")
-    return template.render(p=pack, today=date.today(), worked=_worked(pack))
-
-
-def _worked(pack: Package) -> dict[str, list[Measure]]:
-    """Measures whose latest evaluation was achieved or partly, and those not."""
-    out: dict[str, list[Measure]] = {"yes": [], "no": []}
-    for part in pack.measures:
-        if part.evaluations:
-            last = part.evaluations[-1].result
-            out["no" if last == "not_achieved" else "yes"].append(part.measure)
-    return out

@@ -11,7 +11,8 @@ import contextlib
 import os
 import shutil
 import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -35,6 +36,21 @@ _SAFE_CONFIG = (
 )
 
 
+# The environment git runs in: the command's own (an agent serves many clients),
+# else this process's.
+_ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar("git_environ", default=None)
+
+
+@contextlib.contextmanager
+def environment(environ: Mapping[str, str]) -> Iterator[None]:
+    """Run git with `environ` inside this block (a command's environment)."""
+    token = _ENVIRON.set(environ)
+    try:
+        yield
+    finally:
+        _ENVIRON.reset(token)
+
+
 @dataclass(frozen=True)
 class Commit:
     hash: str
@@ -52,10 +68,11 @@ def git_bytes(
     repo: Path, *args: str, author: str | None = None, input: bytes | None = None
 ) -> bytes:
     """Run git in `repo`; a failure is one plain error without git's own output."""
-    exe = shutil.which("git")
+    environ = _ENVIRON.get()
+    env = dict(os.environ if environ is None else environ)
+    exe = shutil.which("git", path=env.get("PATH"))
     if exe is None:
         raise StafettError("git_missing")
-    env = dict(os.environ)
     if author is not None:
         email = f"{author}@{EMAIL_DOMAIN}"
         env.update(
@@ -89,7 +106,12 @@ def configure(repo: Path, config: dict[str, str]) -> None:
 
 
 def commit(
-    repo: Path, paths: Sequence[str], message: str, author: str, sign: Callable[[bytes], str]
+    repo: Path,
+    paths: Sequence[str],
+    message: str,
+    author: str,
+    sign: Callable[[bytes], str],
+    when: datetime,
 ) -> str:
     """Stage `paths` and commit them, signed by `sign` (SSHSIG, as git's gpg.format=ssh).
 
@@ -100,7 +122,7 @@ def commit(
     tree = git(repo, "write-tree").strip()
     parent = head(repo)
     email = f"{author}@{EMAIL_DOMAIN}"
-    stamp = _git_time()
+    stamp = _git_time(when)
     headers = f"tree {tree}\n" + (f"parent {parent}\n" if parent else "")
     headers += f"author {author} <{email}> {stamp}\ncommitter {author} <{email}> {stamp}\n"
     payload = f"{headers}\n{message}\n".encode()
@@ -111,12 +133,11 @@ def commit(
     return sha
 
 
-def _git_time() -> str:
-    now = datetime.now().astimezone()
-    offset = now.utcoffset() or timedelta(0)
+def _git_time(when: datetime) -> str:
+    offset = when.utcoffset() or timedelta(0)
     minutes = int(offset.total_seconds()) // 60
     sign = "-" if minutes < 0 else "+"
-    return f"{int(now.timestamp())} {sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+    return f"{int(when.timestamp())} {sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
 
 
 def read_commits(repo: Path, shas: Sequence[str]) -> dict[str, tuple[bytes, str | None]]:

@@ -7,11 +7,12 @@ key, in plain text, since it holds nothing secret.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from stafett import crypto
+from stafett.clock import SYSTEM
 from stafett.crypto import Identity
 from stafett.errors import Conflict, NoAccess, NotFound, UsageError
 from stafett.fsutil import write_atomic, write_text_atomic
@@ -20,7 +21,16 @@ from stafett.people import Card, card_text, make_card, read_card
 Passphrase = str | Callable[[], str] | None
 
 
-def default_identity_path() -> Path:
+def default_identity_path(environ: Mapping[str, str] | None = None) -> Path:
+    """The key in the user's config folder. Where the platform follows XDG, the
+    command's own environment decides (an agent serves another environment than
+    its own); elsewhere platformdirs does."""
+    if environ is not None and sys.platform not in ("win32", "darwin"):
+        xdg = environ.get("XDG_CONFIG_HOME", "").strip()
+        home = environ.get("HOME", "").strip()
+        if xdg or home:
+            base = Path(xdg) if xdg else Path(home) / ".config"
+            return base / "stafett" / "identity.age"
     from platformdirs import user_config_path
 
     return user_config_path("stafett", appauthor=False) / "identity.age"
@@ -48,7 +58,7 @@ def new_key(
     identity = crypto.generate()
     card = make_card(name=name, title=title, service=service, recipient=identity.recipient)
     card = Card(**{**card.__dict__, "signing_key": identity.signing_public_key()})
-    key_text = crypto.key_file_text(identity, datetime.now(UTC))
+    key_text = crypto.key_file_text(identity, SYSTEM.now())
     if passphrase is None:
         write_text_atomic(path, key_text, private=True)
     else:

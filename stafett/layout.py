@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import sys
-from datetime import datetime
 from pathlib import Path
 
 from stafett import yamlio
@@ -33,10 +32,6 @@ def parse_document(plain: bytes, rel: str, log_id: str) -> Document:
     if document_path(doc.kind, expected) != rel or doc.id != expected:
         raise InvalidDocument("path_mismatch", file=rel)
     return doc
-
-
-def now() -> datetime:
-    return datetime.now().astimezone().replace(microsecond=0)
 
 
 def textconv_command() -> str:

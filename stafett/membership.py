@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from stafett import crypto, ids, yamlio
-from stafett.consent import all_withdrawn, covered_services
+from stafett import crypto, ids, transaction, yamlio
+from stafett.consent import covered_services
 from stafett.documents import (
     Consent,
     LogProfile,
@@ -37,7 +37,8 @@ from stafett.values import (
 )
 
 if TYPE_CHECKING:
-    from stafett.log import Change, Log
+    from stafett.log import Log
+    from stafett.transaction import Transaction
 
 SERVICE_ROLES = ("professional", "youth-helper", "observer")
 
@@ -78,7 +79,7 @@ def new_member(
     if card is not None:
         return Member(
             id=ids.new_id(),
-            since=date.today(),
+            since=log.store.clock.today(),
             handle=check_handle(handle or card.handle or person or handle_from_name(card.name)),
             name=card.name,
             role=parse_choice("role", role or "professional"),
@@ -91,7 +92,7 @@ def new_member(
         raise UsageError("member_needs_name_role")
     return Member(
         id=ids.new_id(),
-        since=date.today(),
+        since=log.store.clock.today(),
         handle=check_handle(handle or handle_from_name(name)),
         name=check_text(name, "name"),
         role=parse_choice("role", role),
@@ -103,38 +104,36 @@ def new_member(
 
 
 def add_member(log: Log, member: Member, *, override_why: str | None) -> MembershipChange:
-    with log._change("add-member", subject=("member", member.id)) as change:
-        log._require_coordinator()
+    with transaction.begin(log, "add-member", subject=("member", member.id)) as change:
+        change.require_coordinator()
         members = log.members()
         if any(member.handle == m.handle for m in members.current):
             raise Conflict("already_member", handle=member.handle)
         if member.recipient and any(member.recipient == m.recipient for m in members.current):
             raise Conflict("already_member", handle=member.handle)
         if member.role in SERVICE_ROLES and member.service:
-            covered = covered_services(log.consents(), date.today())
-            if member.service.casefold() not in covered:
+            today = log.store.clock.today()
+            if member.service.casefold() not in covered_services(log.consents(), today):
                 if not override_why:
                     raise Conflict("no_consent_for_service", service=member.service)
-                override = Override(
-                    why=check_text(override_why, "why"), by=log.me().id, date=date.today()
-                )
+                override = Override(why=check_text(override_why, "why"), by=log.me().id, date=today)
                 member = replace(member, override=override)
         updated = replace(members, members=(*members.members, member))
-        change.add(updated)
+        change.replace(updated)
         done, skipped = reencrypt(log, change, members, updated)
     return MembershipChange((member,), done, skipped)
 
 
 def remove_member(log: Log, person: str) -> MembershipChange:
-    with log._change("remove-member") as change:
-        log._require_coordinator()
+    with transaction.begin(log, "remove-member") as change:
+        change.require_coordinator()
         member = log.member(person)
         if member.id in (log.profile().coordinator, log.profile().coordinator_pending):
             raise Conflict("remove_coordinator")
         change.subject = ("member", member.id)
         members = log.members()
-        updated = _end(members, {member.id})
-        change.add(updated)
+        updated = _end(members, {member.id}, log.store.clock.today())
+        change.replace(updated)
         done, skipped = reencrypt(log, change, members, updated)
     return MembershipChange((member,), done, skipped)
 
@@ -151,20 +150,20 @@ def add_consent(
     purpose: str | None = None,
     reference: str | None = None,
 ) -> Consent:
-    with log._change("consent") as change:
-        log._require_coordinator()
+    with transaction.begin(log, "consent") as change:
+        change.require_coordinator()
         givers = parse_list(given_by)
         named = parse_list(services)
         if not givers:
             raise UsageError("empty_field", field="given_by")
         if not named:
             raise UsageError("empty_field", field="services")
-        start = parse_date(valid_from, "valid_from") if valid_from else date.today()
+        start = parse_date(valid_from, "valid_from") if valid_from else log.store.clock.today()
         until = parse_date(valid_until, "valid_until")
         if until < start:
             raise UsageError("until_before_from")
         consent = Consent(
-            **log._common(None),
+            **change.header(None),
             given_by=tuple(dict.fromkeys(log.member(g).id for g in givers)),
             child_heard=child_heard or bool(child_said),
             child_said=optional_text(child_said),
@@ -188,8 +187,8 @@ def withdraw_consent(
 ) -> WithdrawalResult:
     """Withdraw a consent, wholly or for some services; members of services no longer
     covered leave the log, and documents are re-encrypted without them."""
-    with log._change("withdraw") as change:
-        log._require_coordinator()
+    with transaction.begin(log, "withdraw") as change:
+        change.require_coordinator()
         consent = log.document("consent", ref)
         assert isinstance(consent, Consent)
         named = parse_list(services)
@@ -197,14 +196,14 @@ def withdraw_consent(
         if unknown:
             raise UsageError("service_not_in_consent", service=unknown[0])
         withdrawal = Withdrawal(
-            date=parse_date(when, "date") if when else date.today(),
+            date=parse_date(when, "date") if when else log.store.clock.today(),
             by=log.member(by, current=False).id,
             services=named,
         )
         updated = replace(consent, withdrawn=(*consent.withdrawn, withdrawal))
-        change.add(updated)
+        change.replace(updated)
         others = [c for c in log.consents() if c.id != consent.id]
-        covered = covered_services([*others, updated], date.today())
+        covered = covered_services([*others, updated], log.store.clock.today())
         members = log.members()
         leaving = {
             m.id
@@ -218,8 +217,8 @@ def withdraw_consent(
         done = skipped = 0
         removed: tuple[Member, ...] = ()
         if leaving:
-            new_members = _end(members, leaving)
-            change.add(new_members)
+            new_members = _end(members, leaving, log.store.clock.today())
+            change.replace(new_members)
             done, skipped = reencrypt(log, change, members, new_members)
             removed = tuple(m for m in members.current if m.id in leaving)
     return WithdrawalResult(updated, removed, done, skipped)
@@ -227,8 +226,8 @@ def withdraw_consent(
 
 def pass_coordinator(log: Log, to: str) -> LogProfile:
     """The baton stays with the current holder until the receiver accepts it."""
-    with log._change("pass-coordinator") as change:
-        log._require_coordinator()
+    with transaction.begin(log, "pass-coordinator") as change:
+        change.require_coordinator()
         target = log.member(to)
         if target.id == log.profile().coordinator:
             raise Conflict("already_coordinator")
@@ -236,12 +235,12 @@ def pass_coordinator(log: Log, to: str) -> LogProfile:
             raise UsageError("coordinator_must_be_professional")
         change.subject = ("member", target.id)
         profile = replace(log.profile(), coordinator_pending=target.id)
-        change.add(profile)
+        change.replace(profile)
     return profile
 
 
 def accept_coordinator(log: Log) -> LogProfile:
-    with log._change("accept-coordinator") as change:
+    with transaction.begin(log, "accept-coordinator") as change:
         me = log.me()
         profile = log.profile()
         if profile.coordinator_pending != me.id:
@@ -257,12 +256,12 @@ def accept_coordinator(log: Log) -> LogProfile:
             ),
         )
         new_profile = replace(profile, coordinator=me.id, coordinator_pending=None)
-        change.add(new_profile)
-        change.add(updated_members)
+        change.replace(new_profile)
+        change.replace(updated_members)
     return new_profile
 
 
-def reencrypt(log: Log, change: Change, old: MemberList, new: MemberList) -> tuple[int, int]:
+def reencrypt(log: Log, change: Transaction, old: MemberList, new: MemberList) -> tuple[int, int]:
     """Queue every readable document whose recipients differ between the two member
     lists. Returns (re-encrypted, not readable by the actor and so left as they are)."""
     written = {d.path for d in change.docs}
@@ -276,8 +275,8 @@ def reencrypt(log: Log, change: Change, old: MemberList, new: MemberList) -> tup
             skipped += 1
             continue
         audience = _audience(plain, rel)
-        if log.recipients(audience, old) != log.recipients(audience, new):
-            change.reencrypt.append((rel, plain, audience))
+        if transaction.recipients(log, audience, old) != transaction.recipients(log, audience, new):
+            change.reencrypt(rel, plain, audience)
             done += 1
     return done, skipped
 
@@ -293,13 +292,7 @@ def _audience(plain: bytes, rel: str) -> tuple[str, ...] | None:
     return tuple(audience) if audience is not None else None
 
 
-def frozen(log: Log, action: str) -> bool:
-    """After every consent is withdrawn the log stays readable, and only closes."""
-    return action not in ("close", "consent", "withdraw") and all_withdrawn(log.consents())
-
-
-def _end(members: MemberList, leaving: set[str]) -> MemberList:
-    today = date.today()
+def _end(members: MemberList, leaving: set[str], today: date) -> MemberList:
     return replace(
         members,
         members=tuple(

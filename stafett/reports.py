@@ -22,13 +22,14 @@ from datetime import date
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from stafett.consent import birthday
+from stafett.crypto import identity_from_secret
 from stafett.documents import Handover, LogProfile, Measure
 from stafett.errors import NoAccess, StafettError, UsageError
+from stafett.log import Log
 from stafett.values import parse_list
 from stafett.views import consent_overview
 
 if TYPE_CHECKING:
-    from stafett.log import Log
     from stafett.store import Store
 
 Value = str | int | bool | date | None
@@ -130,7 +131,7 @@ def run_report(store: Store, name: str, **args: Unpack[ReportArgs]) -> Report:
         raise UsageError("unknown_report", allowed=", ".join(REPORTS))
     within, responsible = args.get("within"), args.get("responsible")
     options = ReportOptions(
-        today=args.get("today") or date.today(),
+        today=args.get("today") or store.clock.today(),
         within_days=parse_days(within) if within is not None else DEFAULT_WITHIN.get(name),
         responsible=responsible.strip().casefold() if responsible else None,
         year=_check_year(args.get("year")),
@@ -351,8 +352,6 @@ def _order(value: Value) -> tuple[int, int, str]:
 
 
 def _read_batch(store: Store, name: str, options: ReportOptions, batch: list[str]) -> _Part:
-    from stafett.log import Log
-
     part = _Part()
     extract = _EXTRACT[name]
     for log_id in batch:
@@ -410,7 +409,7 @@ def _pooled(
         max_workers=min(workers, len(batches)),
         mp_context=multiprocessing.get_context(START_METHOD),
         initializer=_start_worker,
-        initargs=(str(store.root), store.identity.secret),
+        initargs=(type(store).open, str(store.root), store.identity.secret),
     ) as pool:
         futures = [pool.submit(_worker_batch, name, options, b) for b in batches]
         try:
@@ -437,12 +436,10 @@ def _check_year(year: int | None) -> int | None:
 _WORKER_STORE: list[Store] = []
 
 
-def _start_worker(root: str, secret: str) -> None:
-    """Each worker process opens the store once, with the caller's key."""
-    from stafett.crypto import identity_from_secret
-    from stafett.store import Store
-
-    _WORKER_STORE[:] = [Store.open(root, identity=identity_from_secret(secret))]
+def _start_worker(open_store: Callable[..., Store], root: str, secret: str) -> None:
+    """Each worker process opens the store once, with the caller's key. The opener
+    is passed in (pickled by name) so that this module needs no import of the store."""
+    _WORKER_STORE[:] = [open_store(root, identity=identity_from_secret(secret))]
 
 
 def _worker_batch(name: str, options: ReportOptions, batch: list[str]) -> _Part:

@@ -3,69 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Unpack
+from typing import Unpack
 
 from stafett import crypto, ids, yamlio
+from stafett.clock import SYSTEM, Clock
+from stafett.create import create_log
 from stafett.crypto import Identity
-from stafett.documents import FORMAT_VERSION, Record
 from stafett.errors import Conflict, NoAccess, NotFound, StafettError, UsageError
 from stafett.fsutil import write_text_atomic
 from stafett.keys import Passphrase, load_identity
+from stafett.log import Log
 from stafett.people import Card, add_person, load_people, person_by_recipient
+from stafett.reports import Report, ReportArgs, run_report
 from stafett.schema import validate
+from stafett.settings import STORE_FILE, STORE_LANGUAGES, StoreSettings
 
-if TYPE_CHECKING:
-    from stafett.log import Log
-    from stafett.reports import Report, ReportArgs
-
-STORE_FILE = "store.yaml"
 LOGS_DIR = "logs"
-DEFAULT_LEVELS = (
-    (0, "Undring"),
-    (1, "Tiltak i egen tjeneste"),
-    (2, "Samarbeid med andre tjenester"),
-    (3, "Koordinert innsats"),
-)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Level(Record):
-    level: int
-    name: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class AgeRules(Record):
-    """Ages at which the child is heard, weighs heavily, consents alone, is adult."""
-
-    heard: int = 7
-    great_weight: int = 12
-    own_consent: int = 15
-    adult: int = 18
-
-
-@dataclass(frozen=True, kw_only=True)
-class StoreSettings(Record):
-    """store.yaml: settings only, never anything about a child."""
-
-    format_version: int = FORMAT_VERSION
-    municipality: str
-    language: str = "nb"
-    recovery: str
-    retention_years: int = 10
-    levels: tuple[Level, ...] = tuple(Level(level=n, name=s) for n, s in DEFAULT_LEVELS)
-    age_rules: AgeRules = AgeRules()
-
-    def level_name(self, level: int) -> str:
-        return next((lv.name for lv in self.levels if lv.level == level), str(level))
-
-    def check_level(self, level: int) -> int:
-        if level not in {lv.level for lv in self.levels}:
-            raise UsageError("bad_level", allowed=", ".join(str(lv.level) for lv in self.levels))
-        return level
 
 
 class Logs:
@@ -85,8 +40,6 @@ class Logs:
         return self
 
     def __next__(self) -> Log:
-        from stafett.log import Log
-
         while True:
             log = Log(self._store, next(self._ids))
             try:
@@ -108,9 +61,11 @@ class Store:
         root: Path,
         settings: StoreSettings,
         identity: Identity | Callable[[], Identity] | None,
+        clock: Clock = SYSTEM,
     ) -> None:
         self.root = root
         self.settings = settings
+        self.clock = clock
         self._identity = identity
         self._people: list[Card] | None = None
 
@@ -125,12 +80,13 @@ class Store:
         retention_years: int = 10,
         identity: Identity | None = None,
         card: Card | None = None,
+        clock: Clock = SYSTEM,
     ) -> Store:
         """Create a store; with the caller's card, the caller is its first person."""
         root = Path(root).expanduser()
         if (root / STORE_FILE).exists():
             raise Conflict("store_exists", file=str(root))
-        if language not in ("nb", "en"):
+        if language not in STORE_LANGUAGES:
             raise UsageError("bad_language")
         settings = StoreSettings(
             municipality=municipality.strip(),
@@ -142,7 +98,7 @@ class Store:
         validate("store", data, STORE_FILE)
         (root / LOGS_DIR).mkdir(parents=True, exist_ok=True)
         write_text_atomic(root / STORE_FILE, yamlio.dump(settings.to_data()))
-        store = cls(root, settings, identity)
+        store = cls(root, settings, identity, clock)
         if card is not None:
             store.add_person(card)
         return store
@@ -153,9 +109,11 @@ class Store:
         root: Path | str,
         identity: Identity | Callable[[], Identity] | Path | str | None = None,
         passphrase: Passphrase = None,
+        clock: Clock = SYSTEM,
     ) -> Store:
         """Open a store; `identity` is a key file, an Identity, or a callable giving one
-        when first needed (the CLI passes one, so commands that need no key ask none)."""
+        when first needed (the CLI passes one, so commands that need no key ask none).
+        `clock` is where every "today" of this store comes from (stafett.clock.at)."""
         root = Path(root).expanduser()
         path = root / STORE_FILE
         if not path.is_file():
@@ -164,7 +122,7 @@ class Store:
         validate("store", yamlio.jsonable(data), STORE_FILE)
         if isinstance(identity, (str, Path)):
             identity = load_identity(Path(identity).expanduser(), passphrase)
-        return cls(root, StoreSettings.from_data(data), identity)
+        return cls(root, StoreSettings.from_data(data), identity, clock)
 
     @property
     def identity(self) -> Identity:
@@ -198,8 +156,6 @@ class Store:
         return sorted(p.name for p in folder.iterdir() if ids.is_id(p.name) and p.is_dir())
 
     def log(self, ref: str) -> Log:
-        from stafett.log import Log
-
         return Log(self, ids.resolve(ref, self.log_ids(), "log"))
 
     def logs(self) -> Logs:
@@ -209,8 +165,6 @@ class Store:
     def report(self, name: str, **args: Unpack[ReportArgs]) -> Report:
         """One of the batch reports (due, transitions, consent, retention, stats)
         over every log the caller can read; see stafett.reports.ReportArgs."""
-        from stafett.reports import run_report
-
         return run_report(self, name, **args)
 
     def find(self, text: str) -> list[Log]:
@@ -232,8 +186,6 @@ class Store:
         language: str | None = None,
         child_handle: str | None = None,
     ) -> Log:
-        from stafett.create import create_log
-
         return create_log(
             self,
             child_name=child_name,

@@ -119,7 +119,7 @@ class HistoryEntry:
 
 def summarize(log: Log, today: date | None = None) -> LogSummary:
     """Decrypt each document once and sort it into what `show` needs."""
-    today = today or date.today()
+    today = today or log.store.clock.today()
     profile, members = log.profile(), log.members()
     docs = list(log.documents())
     current = sorted(
@@ -166,7 +166,7 @@ def consent_overview(
     log: Log, today: date | None = None, consents: list[Consent] | None = None
 ) -> ConsentOverview:
     """Each consent with its status, and what the child's age now asks for."""
-    today = today or date.today()
+    today = today or log.store.clock.today()
     found = log.consents() if consents is None else consents
     child = next((m.id for m in log.members().members if m.role == "child"), "")
     rules = log.store.settings.age_rules

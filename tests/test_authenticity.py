@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from stafett import crypto, history, ids, yamlio
+from stafett.clock import SYSTEM
 from stafett.errors import ExitCode
 from tests.world import World
 
@@ -102,7 +103,12 @@ def test_a_commit_by_a_removed_member(case: tuple[World, str]) -> None:
     repo = world.log_dir(log_id)
     rel = _forged_note(world, log_id, kari, "Skrevet etter at Kari gikk ut.")
     sha = history.commit(
-        repo, [rel], f"add note {ids.short(Path(rel).stem)}", kari, world.identity("kari").sign
+        repo,
+        [rel],
+        f"add note {ids.short(Path(rel).stem)}",
+        kari,
+        world.identity("kari").sign,
+        SYSTEM.now(),
     )
     _verify_fails(
         world, log_id, f"Endringen {sha[:7]} er gjort av medlem {kari[:7]}, som ikke var medlem da."

@@ -1,7 +1,6 @@
-"""Turning core values into text: tables for people, JSON for scripts.
+"""Plain text for people and JSON-shaped data for scripts.
 
-Only the CLI renders. Labels come from the catalogue, so the same value reads in
-bokmål or English.
+Labels come from the catalogue, so the same value reads in bokmål or English.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from stafett.cli.context import Env
 from stafett.i18n import text
 from stafett.ids import short
 from stafett.values import label
@@ -47,11 +45,8 @@ def to_json_data(value: Any) -> Any:
     return value
 
 
-def emit(env: Env, value: Any, human: str) -> None:
-    if env.json:
-        env.out(json.dumps(to_json_data(value), ensure_ascii=False, indent=2))
-    else:
-        env.out(human)
+def json_text(value: Any) -> str:
+    return json.dumps(to_json_data(value), ensure_ascii=False, indent=2)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int = WIDTH) -> str:
@@ -90,3 +85,7 @@ def measure_rows(measures: Sequence[MeasureView], lang: str) -> list[list[str]]:
 
 def L(name: str, lang: str, /, **params: Any) -> str:
     return text(f"ui.{name}", lang, **params)
+
+
+def indent(lines: str, prefix: str = "  ") -> str:
+    return "\n".join(prefix + line for line in lines.splitlines())

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from stafett.cli.context import Env
-from stafett.cli.render import L, d, emit, measure_rows, member_line, table
+from stafett.i18n import text
 from stafett.ids import short
+from stafett.render.text import L, d, indent, measure_rows, member_line, table
 from stafett.values import label
 from stafett.views import LogSummary
 
 
-def render_summary(env: Env, s: LogSummary) -> None:
-    lang = env.lang
+def summary_text(s: LogSummary, lang: str) -> str:
+    """What a coordinator needs before a meeting: the child, who helps, what is
+    being tried and when it is evaluated, the latest meetings and words."""
     p = s.profile
     lines = [
         f"{p.child.name} ({L('born', lang)} {d(p.child.born)}), {p.child.school}, "
@@ -33,7 +34,7 @@ def render_summary(env: Env, s: LogSummary) -> None:
         L(h, lang)
         for h in ("id", "measure", "responsible", "status", "evaluate_by", "last_evaluation")
     ]
-    lines.append(_indent(table(headers, rows)) if rows else "  " + L("none", lang))
+    lines.append(indent(table(headers, rows)) if rows else "  " + L("none", lang))
     lines += ["", L("latest_meetings", lang) + ":"]
     lines += [
         f"  {d(m.date)}: {', '.join(m.decisions) or m.minutes.splitlines()[0]}" for m in s.meetings
@@ -43,12 +44,10 @@ def render_summary(env: Env, s: LogSummary) -> None:
     if not s.voices:
         lines.append("  " + L("none", lang))
     if s.notices:
-        from stafett.i18n import text
-
         lines += ["", *(f"! {text(n.key, lang, age=n.age)}" for n in s.notices)]
     if s.unreadable:
         lines += ["", L("unreadable_docs", lang, count=s.unreadable)]
-    emit(env, s, "\n".join(lines))
+    return "\n".join(lines)
 
 
 def _provenance(s: LogSummary, lang: str) -> list[str]:
@@ -61,7 +60,3 @@ def _provenance(s: LogSummary, lang: str) -> list[str]:
         L("came_from", lang, place=p.municipality or "?", who=who, date=d(p.exported.date()))
         + known
     ]
-
-
-def _indent(text: str) -> str:
-    return "\n".join("  " + line for line in text.splitlines())

@@ -5,13 +5,13 @@ so any age implementation opens them."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from stafett import crypto, history, ids
-from stafett.bundle import Exported, _record, chosen_handover, receiver
+from stafett.disclosure import Exported, chosen_handover, new_record, receiver
 from stafett.errors import UsageError
-from stafett.handover import Package, package_of, render
-from stafett.layout import now
+from stafett.handover import Package, package_of
 from stafett.schema import validate
 from stafett.yamlio import jsonable
 
@@ -21,7 +21,10 @@ if TYPE_CHECKING:
 FORMATS = ("json", "html")
 
 
-def export_document(log: Log, to: str, handover_ref: str | None, fmt: str) -> Exported:
+def export_document(
+    log: Log, to: str, handover_ref: str | None, fmt: str, html: Callable[[Package], str]
+) -> Exported:
+    """The JSON document or the HTML report (made by `html`), encrypted to `to`."""
     if fmt not in FORMATS:
         raise UsageError("bad_format", allowed="bundle, json, html")
     name, recipient = receiver(log, to)
@@ -32,9 +35,9 @@ def export_document(log: Log, to: str, handover_ref: str | None, fmt: str) -> Ex
         validate("export", data, "export.json")
         plain = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     else:
-        plain = render(pack, "html").encode("utf-8")
+        plain = html(pack).encode("utf-8")
     includes = tuple(sorted({*handover.includes, handover.id}))
-    record = _record(
+    record = new_record(
         log,
         to=name,
         recipient=recipient,
@@ -53,7 +56,7 @@ def export_json(log: Log, pack: Package) -> dict[str, Any]:
     data: dict[str, Any] = {
         "format": "stafett-export",
         "version": 1,
-        "exported": now(),
+        "exported": log.store.clock.now(),
         "source": {
             "municipality": log.store.settings.municipality,
             "log": log.id,

@@ -1,0 +1,73 @@
+"""The one place stafett reads the time.
+
+A store carries a clock and every "today" and "now" comes from it, so a test or a
+scenario replay can run a case as of the date each step happened, and the suite
+does not expire when the calendar moves on. `STAFETT_NOW` sets the clock of a
+command the way `SOURCE_DATE_EPOCH` sets a build's; a member could as well set
+their computer's clock, so it grants nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from stafett.errors import UsageError
+
+ENV_VAR = "STAFETT_NOW"
+
+
+class Clock:
+    """The system clock, in local time with its offset, to the second."""
+
+    def now(self) -> datetime:
+        return datetime.now().astimezone().replace(microsecond=0)
+
+    def today(self) -> date:
+        return self.now().date()
+
+
+@dataclass(frozen=True)
+class FixedClock(Clock):
+    """A clock that starts at `start` and moves on as the real one does, so that
+    commits made one after another still come in order."""
+
+    start: datetime
+    _began: datetime | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_began", datetime.now().astimezone())
+
+    def now(self) -> datetime:
+        assert self._began is not None
+        passed = datetime.now().astimezone() - self._began
+        return (self.start + passed).replace(microsecond=0)
+
+
+SYSTEM = Clock()
+
+
+def at(moment: date | datetime | str) -> FixedClock:
+    """A clock set to a date (noon, local time), a datetime, or an ISO text of either."""
+    if isinstance(moment, str):
+        moment = _parse(moment)
+    if not isinstance(moment, datetime):
+        moment = datetime.combine(moment, time(12, 0))
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return FixedClock(moment)
+
+
+def from_environ(environ: Mapping[str, str]) -> Clock:
+    value = environ.get(ENV_VAR, "").strip()
+    return at(value) if value else SYSTEM
+
+
+def _parse(text: str) -> date | datetime:
+    try:
+        if "T" in text or " " in text:
+            return datetime.fromisoformat(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError("bad_now", value=text[:40], var=ENV_VAR) from None

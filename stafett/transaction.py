@@ -1,0 +1,205 @@
+"""The write path: every change to a log is one transaction and one signed commit.
+
+A transaction takes the log's lock, starts from a clean HEAD, lets the caller
+check rights and queue documents, then validates, encrypts, writes and commits
+them all at once. Any exception before the commit puts every file back, so a log
+is at its old state or its new one, never between. Log, membership, handover,
+export and create all write through here; nothing else writes a log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from stafett import crypto, history, ids, yamlio
+from stafett.consent import all_withdrawn
+from stafett.documents import Document, MemberList
+from stafett.errors import Conflict, NoAccess
+from stafett.fsutil import write_all
+from stafett.schema import validate
+from stafett.values import parse_list
+
+if TYPE_CHECKING:
+    from stafett.log import Log
+
+LOCK_TIMEOUT = 30.0
+WRITER_ROLES = ("coordinator", "professional", "guardian", "child", "youth-helper")
+# Still allowed once every consent is withdrawn: the log then stays readable and only closes.
+UNFROZEN_ACTIONS = ("close", "consent", "withdraw")
+Plain = tuple[str, bytes, tuple[str, ...] | None]
+
+
+@dataclass
+class Transaction:
+    """What one commit will hold: documents to write, files to re-encrypt as they
+    are (plaintext and audience), and files to remove."""
+
+    log: Log
+    action: str
+    subject: tuple[str, str] | None = None
+    docs: list[Document] = field(default_factory=list)
+    plain: list[Plain] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    def add(self, doc: Document) -> Document:
+        """A new document, or a new version of one (same id, same path)."""
+        self.docs = [d for d in self.docs if d.path != doc.path]
+        self.docs.append(doc)
+        return doc
+
+    def replace(self, doc: Document) -> Document:
+        """A new version of a document the log holds: same id, same path."""
+        return self.add(doc)
+
+    def remove(self, rel: str) -> None:
+        self.removed.append(rel)
+
+    def reencrypt(self, rel: str, plain: bytes, audience: tuple[str, ...] | None) -> None:
+        """Encrypt a file's text as it is to the readers its audience has after this
+        change; the text is not parsed again, so nothing in it is rewritten."""
+        self.plain.append((rel, plain, audience))
+
+    def require_coordinator(self) -> None:
+        if self.log.me().id != self.log.profile().coordinator:
+            raise NoAccess("coordinator_only")
+
+    def header(self, audience: Sequence[str] | str | None) -> dict[str, Any]:
+        """The fields every new document starts with: a fresh id, now, the writer,
+        and the audience by member id (the writer is always among the readers)."""
+        me = self.log.me()
+        if me.role not in WRITER_ROLES:
+            raise NoAccess("read_only")
+        chosen: tuple[str, ...] | None = None
+        handles = parse_list(audience) if isinstance(audience, str) else audience
+        if handles:
+            resolved = [self.log.member(h).id for h in handles]
+            chosen = tuple(sorted({*resolved, me.id}))
+        return {
+            "id": ids.new_id(),
+            "created": self.log.store.clock.now(),
+            "created_by": me.id,
+            "audience": chosen,
+        }
+
+
+@contextmanager
+def begin(log: Log, action: str, subject: tuple[str, str] | None = None) -> Iterator[Transaction]:
+    """Serialise writers, start from a clean HEAD, and commit all or nothing."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(log.path / ".git" / "stafett.lock"), timeout=LOCK_TIMEOUT)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise Conflict("log_locked") from None
+    try:
+        if not history.is_clean(log.path):
+            history.rollback(log.path)
+        log.forget()
+        if log.profile().status == "closed":
+            raise Conflict("log_closed")
+        if action not in UNFROZEN_ACTIONS and all_withdrawn(log.consents()):
+            raise Conflict("consent_withdrawn")
+        change = Transaction(log, action, subject)
+        yield change
+        commit(change)
+    finally:
+        lock.release()
+
+
+def commit(change: Transaction) -> str:
+    """Write and commit what the transaction holds; on any failure, put it back."""
+    log = change.log
+    members = next((d for d in change.docs if isinstance(d, MemberList)), None) or log.members()
+    author = author_id(log, members)
+    files = [seal(log, doc, members) for doc in change.docs]
+    files += [
+        (rel, crypto.encrypt(plain, recipients(log, audience, members)))
+        for rel, plain, audience in change.plain
+    ]
+    touched = [rel for rel, _ in files] + change.removed
+    try:
+        write_all([(log.path / rel, data) for rel, data in files])
+        for rel in change.removed:
+            (log.path / rel).unlink(missing_ok=True)
+        sha = history.commit(
+            log.path,
+            touched,
+            message(change),
+            author,
+            log.store.identity.sign,
+            log.store.clock.now(),
+        )
+    except BaseException:
+        history.restore(log.path, touched)
+        raise
+    log.remember(change.docs)
+    return sha
+
+
+def message(change: Transaction) -> str:
+    """Generic on purpose: an action, a kind and a short id, never any content."""
+    kind, subject = change.subject or (change.docs[0].kind, change.docs[0].id)
+    return f"{change.action} {kind} {ids.short(subject)}"
+
+
+def seal(log: Log, doc: Document, members: MemberList) -> tuple[str, bytes]:
+    """Validate before encrypting: nothing invalid is ever written."""
+    data = doc.to_data()
+    validate(doc.kind, yamlio.jsonable(data), doc.path)
+    plain = yamlio.dump_checked(data, doc.path).encode("utf-8")
+    return doc.path, crypto.encrypt(plain, recipients(log, doc.audience, members))
+
+
+def recipients(log: Log, audience: Sequence[str] | None, members: MemberList) -> list[str]:
+    """The keys a document is encrypted to: its audience among the current members
+    (everyone when it has none), and always the municipality's recovery key."""
+    current = {m.id: m for m in members.current}
+    chosen = (
+        current.values() if audience is None else [current[i] for i in audience if i in current]
+    )
+    return sorted({m.recipient for m in chosen if m.recipient} | {log.store.settings.recovery})
+
+
+def author_id(log: Log, members: MemberList) -> str:
+    """The writer's member id in the member list this commit leaves behind."""
+    recipient = log.store.identity.recipient
+    for m in members.current:
+        if m.recipient == recipient:
+            if m.role not in WRITER_ROLES:
+                raise NoAccess("read_only")
+            return m.id
+    raise NoAccess("not_member")
+
+
+def first_commit(
+    log: Log,
+    members: MemberList,
+    docs: Sequence[Document],
+    message_text: str,
+    plain: Callable[[Document], bytes | None] = lambda _: None,
+    extra: Sequence[str] = (),
+) -> str:
+    """The commit that founds a new log (opened here, or imported): every document
+    is for every member. `plain` gives text already validated (an import) to be
+    encrypted as it is; `extra` names plain files already written."""
+    everyone = recipients(log, None, members)
+    files = []
+    for doc in docs:
+        text = plain(doc)
+        if text is None:
+            files.append(seal(log, doc, members))
+        else:
+            files.append((doc.path, crypto.encrypt(text, everyone)))
+    write_all([(log.path / rel, data) for rel, data in files])
+    return history.commit(
+        log.path,
+        [*extra, *(rel for rel, _ in files)],
+        message_text,
+        author_id(log, members),
+        log.store.identity.sign,
+        log.store.clock.now(),
+    )
