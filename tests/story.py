@@ -50,6 +50,7 @@ def replay(world: World, story: dict[str, Any], through: str) -> Replay:
         if p["service"] and handle != coordinator:
             world.run(coordinator, "people", "add", str(world.card(handle)), "--handle", handle)
     for step in story["steps"]:
+        world.today = step["date"]
         if step["do"] not in NOT_YET:
             _STEPS[step["do"]](world, state, step)
             state.done.append(step)

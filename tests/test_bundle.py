@@ -46,6 +46,7 @@ def moved(
     source_history = world.run(coordinator, "--json", "history", state.log_id[:8]).json()
     assert source_history[0]["action"] == "export" and source_history[0]["kind"] == "disclosure"
     their = World(world.root / "mottaker")
+    their.today = world.today
     their.key_files[receiver] = world.key_files[receiver]
     their.init(receiver, str(step["to_service"]))
     new_log = their.run(receiver, "--json", "import", str(bundle)).json()["id"]
@@ -113,6 +114,7 @@ def test_json_export_opens_with_age_and_validates(
 ) -> None:
     their, state, _, _ = moved
     source = World(their.root.parent)
+    source.today = their.today
     source.key_files = {p.stem: p for p in (their.root.parent / "keys").glob("*.key")}
     coordinator = str(state.story["steps"][0]["actor"])
     receiver = next(iter(their.key_files.keys() - {"recovery"}))

@@ -143,7 +143,8 @@ def test_a_child_past_the_age_of_own_consent_must_renew_it(world: World) -> None
     world.person("nora", "Nora Bø", "kontaktlærer", "Bjørkly skole")
     world.person("lise", "Lise Ås", "mor")
     world.init("nora")
-    born = date(date.today().year - 16, 1, 1).isoformat()
+    assert world.today is not None
+    born = date(world.today.year - 16, 1, 1).isoformat()
     log_id = world.open_log("nora", "Jonas Ås", born, grade=10)
     _guardian(world, log_id)
     world.consent(

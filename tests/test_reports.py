@@ -13,14 +13,13 @@ from typing import Any
 
 import pytest
 
-from stafett import Store
 from stafett.consent import birthday
 from stafett.handover import create as write_handover
 from stafett.people import read_card
 from stafett.reports import coming_school_year
-from tests.world import World
+from tests.world import STORY_DATE, World
 
-T = date.today()
+T = STORY_DATE
 Y = coming_school_year(T)
 
 
@@ -81,7 +80,7 @@ def town(tmp_path_factory: pytest.TempPathFactory) -> Town:
             title=title, goal="Trygghet", responsible=who, start=T - timedelta(60), evaluate_by=due
         )
         measures[key] = m.id
-    kari_log = Store.open(world.store_path, identity=world.key_files["kari"]).log(åse.id)
+    kari_log = world.store("kari").log(åse.id)
     kari_log.add_measure(
         title="Skjult tiltak", goal="Bare for Kari", responsible="kari",
         evaluate_by=T + timedelta(2), audience="kari",
@@ -118,7 +117,7 @@ def town(tmp_path_factory: pytest.TempPathFactory) -> Town:
         log.close(reason="Flyttet", when=when)
         closed[key] = when
 
-    otto = Store.open(world.store_path, identity=world.key_files["otto"])
+    otto = world.store("otto")
     logs["hidden"] = otto.open_log(
         child_name="Hemmelig Hansen", born=_born(8), school="Fjellvik skole", grade=2
     ).id

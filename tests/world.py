@@ -1,21 +1,33 @@
 """A small world for tests: people with real age keys, a store, and the real CLI.
 
-The CLI runs as a subprocess (`python -m stafett`), exactly as a coordinator runs it.
+The CLI runs in this process through its real entry point, with an environment of
+its own (variables, folder, streams, clock), as the agent runs it. A world made
+with `processes=True` runs `python -m stafett` instead, for what only a real
+process shows: the agent, crashes, terminals, concurrency.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from stafett import Store
+from stafett.cli.context import Environment
+from stafett.cli.entry import main
+from stafett.clock import ENV_VAR, from_environ
 from stafett.crypto import Identity
 from stafett.keys import load_identity
+
+# The date the tests' story is told at, unless a test sets another: fixed, so no
+# test depends on the day it runs.
+STORY_DATE = date(2026, 3, 2)
 
 
 @dataclass(frozen=True)
@@ -29,15 +41,19 @@ class Result:
 
 
 class World:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, processes: bool = False) -> None:
         self.root = root
         self.keys = root / "keys"
         self.store_path = root / "store"
         self.key_files: dict[str, Path] = {}
+        self.processes = processes
+        self.today: date | None = STORY_DATE
 
     def env(self, actor: str | None, **extra: str) -> dict[str, str]:
         env = dict(os.environ)
         env["STAFETT_STORE"] = str(self.store_path)
+        if self.today is not None:
+            env[ENV_VAR] = self.today.isoformat()
         if actor is not None:
             env["STAFETT_IDENTITY"] = str(self.key_files.get(actor, self.keys / f"{actor}.key"))
         env.update(extra)
@@ -53,19 +69,12 @@ class World:
         **env: str,
     ) -> Result:
         """Run `stafett ARGS` as `actor`; fail loudly if the exit code is not `code`."""
-        proc = subprocess.run(
-            [sys.executable, "-m", "stafett", *args],
-            env=self.env(actor, **(extra or {}), **env),
-            input=stdin,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            check=False,
-        )
-        result = Result(proc.returncode, proc.stdout, proc.stderr)
-        assert proc.returncode == code, (
-            f"stafett {' '.join(args)} exited {proc.returncode}, wanted {code}\n"
-            f"stdout: {proc.stdout}\nstderr: {proc.stderr}"
+        environ = self.env(actor, **(extra or {}), **env)
+        run = _process if self.processes else _in_process
+        result = run(list(args), environ, stdin)
+        assert result.code == code, (
+            f"stafett {' '.join(args)} exited {result.code}, wanted {code}\n"
+            f"stdout: {result.out}\nstderr: {result.err}"
         )
         return result
 
@@ -153,7 +162,35 @@ class World:
         return str(self.run(actor, *args).json()["id"])
 
     def store(self, actor: str) -> Store:
-        return Store.open(self.store_path, identity=self.key_files[actor])
+        clock = from_environ(self.env(actor))
+        return Store.open(self.store_path, identity=self.key_files[actor], clock=clock)
 
     def log_dir(self, log_id: str) -> Path:
         return self.store_path / "logs" / log_id
+
+
+def _in_process(args: list[str], environ: dict[str, str], stdin: str | None) -> Result:
+    out, err = io.StringIO(), io.StringIO()
+    environment = Environment(
+        environ=environ,
+        cwd=Path.cwd(),
+        stdin=io.StringIO(stdin or ""),
+        stdout=out,
+        stderr=err,
+        clock=from_environ(environ),
+    )
+    code = main(args, environment)
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+def _process(args: list[str], environ: dict[str, str], stdin: str | None) -> Result:
+    proc = subprocess.run(
+        [sys.executable, "-m", "stafett", *args],
+        env=environ,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    return Result(proc.returncode, proc.stdout, proc.stderr)

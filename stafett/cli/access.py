@@ -7,10 +7,11 @@ from typing import Annotated
 
 import typer
 
-from stafett.cli.context import Env, LogArg, env_of
-from stafett.cli.render import L, d, emit, table
+from stafett.cli.context import Env, LogArg, emit, env_of
+from stafett.fsutil import write_text_atomic
 from stafett.i18n import text
 from stafett.ids import short
+from stafett.render.text import L, d, table
 
 consent_app = typer.Typer(
     help="Samtykke: hvem som har gitt det, og for hvilke tjenester.", no_args_is_help=True
@@ -154,7 +155,7 @@ def allowed_signers(
     if output is None:
         env.out(content.rstrip("\n"))
         return
-    output.write_text(content, encoding="utf-8")
+    write_text_atomic(env.path(output), content)
     env.out(L("signers_written", env.lang, count=content.count("\n"), file=str(output)))
 
 

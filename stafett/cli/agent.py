@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from stafett import __version__, agent
-from stafett.cli.context import IdentityCache, env_of
-from stafett.cli.render import L, emit
+from stafett.cli.context import Environment, IdentityCache, emit, env_of
+from stafett.clock import from_environ
 from stafett.errors import Conflict, NotFound, StafettError
+from stafett.render.text import L
 
 agent_app = typer.Typer(
     help="Agenten: holder nøkkelen din låst opp mellom kommandoer.", no_args_is_help=True
@@ -90,15 +89,16 @@ def serve(
     """The agent process itself; `agent start` runs it with the unlocked key on stdin."""
     from stafett.crypto import identity_from_secret
 
-    keys: dict[str, str] = json.loads(sys.stdin.read() or "{}")
+    env = env_of(ctx)
+    keys: dict[str, str] = json.loads(env.io.stdin.read() or "{}")
     cache: IdentityCache = {
         path: (Path(path).stat().st_mtime_ns, identity_from_secret(secret))
         for path, secret in keys.items()
     }
 
     def ready() -> None:
-        sys.stdout.write("ready\n")
-        sys.stdout.flush()
+        env.io.stdout.write("ready\n")
+        env.io.stdout.flush()
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
@@ -106,33 +106,27 @@ def serve(
     def handle(request: dict[str, Any]) -> dict[str, Any]:
         from stafett.cli.app import main as run_here
 
-        out, err = io.StringIO(), io.StringIO()
-        with (
-            _as_client(request["env"], request["cwd"]),
-            contextlib.redirect_stdout(out),
-            contextlib.redirect_stderr(err),
-        ):
-            code = run_here(list(request["argv"]), identities=cache)
-        return {"code": code, "out": out.getvalue(), "err": err.getvalue()}
+        client = _client_environment(request, cache)
+        code = run_here(list(request["argv"]), client)
+        assert isinstance(client.stdout, io.StringIO) and isinstance(client.stderr, io.StringIO)
+        return {"code": code, "out": client.stdout.getvalue(), "err": client.stderr.getvalue()}
 
-    agent.serve(
-        Path(agent.agent_dir(env_of(ctx).environ)), handle, __version__, idle_minutes * 60, ready
+    agent.serve(Path(agent.agent_dir(env.environ)), handle, __version__, idle_minutes * 60, ready)
+
+
+def _client_environment(request: dict[str, Any], cache: IdentityCache) -> Environment:
+    """The client's environment, folder and clock for one request; the agent's own
+    process settings are never changed."""
+    environ = {str(k): str(v) for k, v in dict(request.get("env") or {}).items()}
+    return Environment(
+        environ=environ,
+        cwd=Path(str(request.get("cwd") or ".")),
+        stdin=io.StringIO(""),
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+        clock=from_environ(environ),
+        identities=cache,
     )
-
-
-@contextlib.contextmanager
-def _as_client(environ: Mapping[str, str], cwd: str) -> Iterator[None]:
-    """Run one request in the client's environment and folder, then put them back."""
-    saved, here = dict(os.environ), os.getcwd()
-    os.environ.clear()
-    os.environ.update(environ)
-    try:
-        os.chdir(cwd)
-        yield
-    finally:
-        os.chdir(here)
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 def _status(folder: Path) -> dict[str, Any] | None:

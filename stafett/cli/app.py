@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from stafett.cli.context import Env, IdentityCache
+from stafett import history
+from stafett.cli.context import Env, Environment
 from stafett.errors import ExitCode, StafettError
 from stafett.i18n import pick_language, text
 
@@ -70,11 +73,11 @@ def main_options(
     ctx: typer.Context,
     store_path: Annotated[
         Path | None,
-        typer.Option("--store", envvar="STAFETT_STORE", help="Lageret (mappen med store.yaml)."),
+        typer.Option("--store", help="Lageret (mappen med store.yaml); ellers STAFETT_STORE."),
     ] = None,
     identity: Annotated[
         Path | None,
-        typer.Option("--identity", envvar="STAFETT_IDENTITY", help="Nøkkelfilen din."),
+        typer.Option("--identity", help="Nøkkelfilen din; ellers STAFETT_IDENTITY."),
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Skriv data som JSON.")] = False,
     lang: Annotated[
@@ -83,42 +86,66 @@ def main_options(
     debug: Annotated[bool, typer.Option("--debug", help="Vis full feilsporing.")] = False,
 ) -> None:
     """Stafettlogg i git: krypterte, versjonerte logger for barn og unge (BTI)."""
-    ctx.obj = Env(
-        store_path=store_path,
-        identity_path=identity,
+    io = ctx.obj if isinstance(ctx.obj, Environment) else Environment.from_process()
+    env = Env(
+        store_path=None,
+        identity_path=None,
         json=json_out,
-        lang=pick_language(lang),
+        lang=pick_language(lang, io.environ),
         debug=debug,
-        identities=ctx.obj if isinstance(ctx.obj, dict) else None,
+        io=io,
     )
+    store_text = io.environ.get("STAFETT_STORE")
+    identity_text = io.environ.get("STAFETT_IDENTITY")
+    store_given = store_path or (Path(store_text) if store_text else None)
+    identity_given = identity or (Path(identity_text) if identity_text else None)
+    env.store_path = env.path(store_given) if store_given else None
+    env.identity_path = env.path(identity_given) if identity_given else None
+    ctx.obj = env
 
 
-def main(argv: list[str] | None = None, identities: IdentityCache | None = None) -> int:
-    """Run the CLI; expected failures print one plain sentence, never a traceback."""
+def main(argv: list[str] | None = None, environment: Environment | None = None) -> int:
+    """Run the CLI in `environment` (the process's own when None); expected failures
+    print one plain sentence, never a traceback."""
+    io = environment or Environment.from_process()
     args = list(sys.argv[1:] if argv is None else argv)
-    lang = pick_language(_option_value(args, "--lang"))
-    debug = "--debug" in args
+    lang = pick_language(_option_value(args, "--lang"), io.environ)
     command = typer.main.get_command(build_app(_command_word(args)))
-    try:
-        code = command.main(args=args, prog_name="stafett", standalone_mode=False, obj=identities)
-    except StafettError as exc:
-        if debug:
-            traceback.print_exc()
-        typer.echo(exc.message(lang), err=True)
-        return int(exc.exit_code)
-    except typer.Abort:
-        return int(ExitCode.ERROR)
-    except typer.Exit as exc:
-        return int(exc.exit_code)
-    except typer.TyperException as exc:
-        exc.show()  # type: ignore[attr-defined]
-        return int(getattr(exc, "exit_code", ExitCode.USAGE))
-    except Exception as exc:
-        if debug:
-            traceback.print_exc()
-        typer.echo(text("unexpected", lang, error=type(exc).__name__), err=True)
-        return int(ExitCode.ERROR)
+    with _streams(io), history.environment(io.environ):
+        try:
+            code = command.main(args=args, prog_name="stafett", standalone_mode=False, obj=io)
+        except Exception as exc:
+            return _failed(exc, io, lang, "--debug" in args)
     return code if isinstance(code, int) else int(ExitCode.OK)
+
+
+def _failed(exc: Exception, io: Environment, lang: str, debug: bool) -> int:
+    """The one error handler: a plain sentence on stderr and the error's exit code."""
+    if isinstance(exc, StafettError):
+        if debug:
+            traceback.print_exception(exc, file=io.stderr)
+        io.stderr.write(exc.message(lang) + "\n")
+        return int(exc.exit_code)
+    if isinstance(exc, typer.Abort):
+        return int(ExitCode.ERROR)
+    if isinstance(exc, typer.Exit):
+        return int(exc.exit_code)
+    if isinstance(exc, typer.TyperException):
+        exc.show(file=io.stderr)  # type: ignore[attr-defined]
+        return int(getattr(exc, "exit_code", ExitCode.USAGE))
+    if debug:
+        traceback.print_exception(exc, file=io.stderr)
+    io.stderr.write(text("unexpected", lang, error=type(exc).__name__) + "\n")
+    return int(ExitCode.ERROR)
+
+
+@contextlib.contextmanager
+def _streams(io: Environment) -> Iterator[None]:
+    """click writes its own help and usage errors to sys.stdout and sys.stderr;
+    point those at this command's streams while it runs. Ours are written to
+    `io` directly."""
+    with contextlib.redirect_stdout(io.stdout), contextlib.redirect_stderr(io.stderr):
+        yield
 
 
 def _command_word(args: list[str]) -> str | None:

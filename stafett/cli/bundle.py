@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from stafett.cli.context import LogArg, env_of
-from stafett.cli.render import L, emit
+from stafett.cli.context import LogArg, emit, env_of
 from stafett.errors import NotFound
+from stafett.render.text import L
 
 
 def export(
@@ -23,10 +23,11 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help="bundle, json eller html.")] = "bundle",
 ) -> None:
     """Eksporter til mottakeren (export): kryptert til mottakerens nøkkel."""
-    from stafett.bundle import export as write
+    from stafett.export import export as write
 
     env = env_of(ctx)
-    record = write(env.store().log(log), to=to, output=output, handover=handover, fmt=fmt)
+    target = env.path(output)
+    record = write(env.store().log(log), to=to, output=target, handover=handover, fmt=fmt)
     emit(env, record, L("exported", env.lang, file=str(output), to=record.to))
 
 
@@ -39,7 +40,7 @@ def import_(
 
     env = env_of(ctx)
     try:
-        data = file.read_bytes()
+        data = env.path(file).read_bytes()
     except OSError:
         raise NotFound("file_missing", file=file.name) from None
     log = import_bundle(env.store(), data)

@@ -1,21 +1,26 @@
-"""What every command gets: the chosen store, the caller's key, output settings.
+"""What every command gets: the outside world it runs in, the chosen store, the
+caller's key, and the output settings.
 
-The environment is read once here and injected, so tests need no monkeypatching
-and the core never looks at os.environ.
+The outside world (environment variables, working folder, standard streams,
+whether they are terminals, the clock) is one `Environment` value passed to
+`main`, as httpie does: the agent hands each request its client's environment,
+and tests run the CLI in-process, without touching the process's own.
 """
 
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
+from stafett.clock import Clock, from_environ
 from stafett.errors import NoAccess, UsageError
 
 if TYPE_CHECKING:
@@ -27,27 +32,66 @@ LogArg = Annotated[str, typer.Argument(help="Loggens id (de første tegnene hold
 
 
 @dataclass
+class Environment:
+    """The world one command runs in; `identities` is an agent's cache of keys."""
+
+    environ: Mapping[str, str]
+    cwd: Path
+    stdin: TextIO
+    stdout: TextIO
+    stderr: TextIO
+    stdin_isatty: bool = False
+    stderr_isatty: bool = False
+    clock: Clock = field(default_factory=Clock)
+    identities: IdentityCache | None = None
+
+    @classmethod
+    def from_process(cls) -> Environment:
+        environ = dict(os.environ)
+        return cls(
+            environ=environ,
+            cwd=Path.cwd(),
+            stdin=sys.stdin,
+            stdout=sys.stdout,
+            stderr=sys.stderr,
+            stdin_isatty=_isatty(sys.stdin),
+            stderr_isatty=_isatty(sys.stderr),
+            clock=from_environ(environ),
+        )
+
+
+@dataclass
 class Env:
+    """One command's settings: the global options, resolved, and its Environment."""
+
     store_path: Path | None
     identity_path: Path | None
     json: bool
     lang: str
     debug: bool
-    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
-    identities: IdentityCache | None = None
+    io: Environment
     _identity: Identity | None = None
+
+    @property
+    def environ(self) -> Mapping[str, str]:
+        return self.io.environ
 
     @property
     def key_path(self) -> Path:
         from stafett.keys import default_identity_path
 
-        return self.identity_path or default_identity_path()
+        return self.identity_path or default_identity_path(self.environ)
+
+    def path(self, given: Path) -> Path:
+        """A path as the user typed it, relative to the folder they typed it in."""
+        expanded = given.expanduser()
+        return expanded if expanded.is_absolute() else self.io.cwd / expanded
 
     def passphrase(self) -> str:
         value = self.environ.get("STAFETT_PASSPHRASE")
         if value is not None:
             return value
-        if not sys.stdin.isatty():
+        if not self.io.stdin_isatty:
             raise NoAccess("no_tty_passphrase")
         return getpass.getpass("Passordfrase: " if self.lang == "nb" else "Passphrase: ")
 
@@ -62,28 +106,39 @@ class Env:
         from stafett.keys import load_identity
 
         path = self.key_path.resolve()
-        if self.identities is None:
+        cache = self.io.identities
+        if cache is None:
             return load_identity(path, self.passphrase)
         try:
             stamp = path.stat().st_mtime_ns
         except OSError:
             return load_identity(path, self.passphrase)
-        cached = self.identities.get(str(path))
+        cached = cache.get(str(path))
         if cached is None or cached[0] != stamp:
             cached = (stamp, load_identity(path, self.passphrase))
-            self.identities[str(path)] = cached
+            cache[str(path)] = cached
         return cached[1]
 
     def store(self) -> Store:
         from stafett.store import Store
 
-        return Store.open(self.store_path or Path.cwd(), identity=self.identity)
+        root = self.store_path or self.io.cwd
+        return Store.open(root, identity=self.identity, clock=self.io.clock)
 
     def out(self, text: str) -> None:
-        typer.echo(text)
+        self.io.stdout.write(text + "\n")
 
     def warn(self, text: str) -> None:
-        typer.echo(text, err=True)
+        self.io.stderr.write(text + "\n")
+
+    def emit(self, value: Any, human: str) -> None:
+        """JSON for scripts with --json, else the text for people."""
+        from stafett.render.text import to_json_data
+
+        if self.json:
+            self.out(json.dumps(to_json_data(value), ensure_ascii=False, indent=2))
+        else:
+            self.out(human)
 
 
 def env_of(ctx: typer.Context) -> Env:
@@ -93,12 +148,23 @@ def env_of(ctx: typer.Context) -> Env:
     return obj
 
 
-def option_text(value: str | None, field_name: str) -> str | None:
+def emit(env: Env, value: Any, human: str) -> None:
+    env.emit(value, human)
+
+
+def option_text(env: Env, value: str | None) -> str | None:
     """`@FILE` reads text from a file, as curl and gh do; anything else is the text."""
     if value is None or not value.startswith("@"):
         return value
-    path = Path(value[1:]).expanduser()
+    path = env.path(Path(value[1:]))
     try:
         return path.read_text("utf-8")
     except OSError:
         raise UsageError("bad_minutes_file", file=path.name) from None
+
+
+def _isatty(stream: TextIO | None) -> bool:
+    try:
+        return bool(stream is not None and stream.isatty())
+    except (AttributeError, ValueError):
+        return False

@@ -7,9 +7,10 @@ from typing import Annotated, Any
 
 import typer
 
-from stafett.cli.context import LogArg, env_of
-from stafett.cli.render import L, emit
+from stafett.cli.context import LogArg, emit, env_of
+from stafett.fsutil import write_text_atomic
 from stafett.ids import short
+from stafett.render.text import L
 
 
 class DefaultToCreate(typer.core.TyperGroup):
@@ -77,14 +78,15 @@ def report(
     output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
 ) -> None:
     """Rapporten til mottakeren (the report for the receiver), i Markdown eller HTML."""
-    from stafett.handover import package, render
+    from stafett.handover import package
+    from stafett.render.handover import handover_text
 
     env = env_of(ctx)
-    text = render(package(env.store().log(log), handover), fmt, env.lang)
+    text = handover_text(package(env.store().log(log), handover), fmt, env.lang)
     if output is None:
         env.out(text.rstrip("\n"))
     else:
-        output.write_text(text, encoding="utf-8")
+        write_text_atomic(env.path(output), text)
 
 
 def register(app: typer.Typer) -> None:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import getpass
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from stafett.cli.context import env_of
-from stafett.cli.render import L, emit
+from stafett.cli.context import Env, emit, env_of
 from stafett.errors import NoAccess, UsageError
+from stafett.fsutil import write_text_atomic
+from stafett.render.text import L
 
 key_app = typer.Typer(
     help="Din nøkkel: lag den og vis det offentlige kortet.", no_args_is_help=True
@@ -38,9 +38,7 @@ def new(
     env = env_of(ctx)
     if no_passphrase:
         env.warn(L("no_passphrase_warning", env.lang))
-    passphrase = (
-        None if no_passphrase else _new_passphrase(env.environ.get("STAFETT_PASSPHRASE"), env.lang)
-    )
+    passphrase = None if no_passphrase else _new_passphrase(env)
     card = new_key(env.key_path, name=name, title=role, service=service, passphrase=passphrase)
     emit(env, card, L("key_created", env.lang, file=str(env.key_path)) + "\n" + card_text(card))
 
@@ -59,17 +57,18 @@ def show(
     env = env_of(ctx)
     card = show_card(env.key_path)
     if output is not None:
-        output.write_text(card_text(card), encoding="utf-8")
+        write_text_atomic(env.path(output), card_text(card))
     emit(env, card, card_text(card).rstrip("\n"))
 
 
-def _new_passphrase(from_env: str | None, lang: str) -> str:
+def _new_passphrase(env: Env) -> str:
+    from_env = env.environ.get("STAFETT_PASSPHRASE")
     if from_env is not None:
         return from_env
-    if not sys.stdin.isatty():
+    if not env.io.stdin_isatty:
         raise NoAccess("no_tty_passphrase")
-    first = getpass.getpass(L("passphrase_new", lang))
-    if getpass.getpass(L("passphrase_again", lang)) != first:
+    first = getpass.getpass(L("passphrase_new", env.lang))
+    if getpass.getpass(L("passphrase_again", env.lang)) != first:
         raise UsageError("passphrase_mismatch")
     return first
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from stafett.cli.context import LogArg, env_of
-from stafett.cli.render import L, emit, table
+from stafett.cli.context import LogArg, emit, env_of
 from stafett.errors import ExitCode
 from stafett.ids import short
+from stafett.render.text import L, table
 
 level_app = typer.Typer(help="Nivå i handlingsveilederen.", no_args_is_help=True)
 
@@ -48,11 +47,12 @@ def open_log(
 
 def show(ctx: typer.Context, log: LogArg) -> None:
     """Vis en logg (show a log): barnet, nivå, medlemmer, tiltak, møter og barnets stemme."""
-    from stafett.cli.show import render_summary
+    from stafett.render.summary import summary_text
     from stafett.views import summarize
 
     env = env_of(ctx)
-    render_summary(env, summarize(env.store().log(log)))
+    summary = summarize(env.store().log(log))
+    emit(env, summary, summary_text(summary, env.lang))
 
 
 def history(ctx: typer.Context, log: LogArg) -> None:
@@ -127,7 +127,7 @@ def textconv_cmd(ctx: typer.Context, file: Annotated[Path, typer.Argument()]) ->
     from stafett.textconv import textconv
 
     env = env_of(ctx)
-    sys.stdout.write(textconv(file, env.identity))
+    env.io.stdout.write(textconv(env.path(file), env.identity))
 
 
 def register(app: typer.Typer) -> None:

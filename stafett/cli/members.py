@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from stafett.cli.context import LogArg, env_of
-from stafett.cli.render import L, emit
+from stafett.cli.context import LogArg, emit, env_of
+from stafett.render.text import L
 
 member_app = typer.Typer(help="Medlemmer av en logg.", no_args_is_help=True)
 
@@ -53,7 +53,7 @@ def add(
             service=service,
             recipient=recipient,
             signing_key=signing_key,
-            card=read_card(card) if card else None,
+            card=read_card(env.path(card)) if card else None,
             override_why=why if override else None,
         )
     )

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from stafett.cli.context import env_of
-from stafett.cli.render import L, emit, table
+from stafett.cli.context import emit, env_of
+from stafett.render.text import L, table
 
 people_app = typer.Typer(
     help="Personregisteret: fagpersoners offentlige kort.", no_args_is_help=True
@@ -32,7 +32,7 @@ def add(
 
     env = env_of(ctx)
     card = (
-        read_card(card_file)
+        read_card(env.path(card_file))
         if card_file is not None
         else make_card(
             name=name or "", title=role or "", service=service, recipient=recipient or ""

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from stafett.cli.context import LogArg, env_of, option_text
-from stafett.cli.render import L, emit, measure_rows, table
+from stafett.cli.context import LogArg, emit, env_of, option_text
 from stafett.ids import short
+from stafett.render.text import L, measure_rows, table
 
 if TYPE_CHECKING:
     from stafett.documents import Document
@@ -135,7 +135,7 @@ def add_meeting(
     from stafett.cli.editor import edit_text
 
     env = env_of(ctx)
-    text = edit_text(env.environ) if edit else option_text(minutes, "minutes")
+    text = edit_text(env.environ) if edit else option_text(env, minutes)
     doc = (
         env.store()
         .log(log)

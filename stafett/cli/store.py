@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from stafett.cli.context import Env, env_of
-from stafett.cli.render import L, emit, table
+from stafett.cli.context import Env, emit, env_of
+from stafett.render.text import L, table
 from stafett.values import label
 
 if TYPE_CHECKING:
@@ -32,12 +32,13 @@ def init(
     card_file = card_path(env.key_path)
     card = read_card(card_file) if card_file.exists() else None
     store = Store.init(
-        path,
+        env.path(path),
         municipality=municipality,
         recovery=recovery,
         language=language,
         retention_years=retention_years,
         card=card,
+        clock=env.io.clock,
     )
     emit(env, {"path": str(store.root)}, L("store_created", env.lang, path=str(store.root)))
 
@@ -64,13 +65,13 @@ def demo(
     path: Annotated[Path, typer.Argument(help="Mappe for demolageret.")] = Path("stafett-demo"),
 ) -> None:
     """Bygg et oppdiktet lager og vis det (build a fictional store and show it)."""
-    from stafett.cli.show import render_summary
     from stafett.demo import build_demo
+    from stafett.render.summary import summary_text
 
     env = env_of(ctx)
-    result = build_demo(path)
+    result = build_demo(env.path(path), env.io.clock)
     env.out(L("demo_built", env.lang, path=str(result.store_path), key=str(result.identity_path)))
-    render_summary(env, result.summary)
+    emit(env, result.summary, summary_text(result.summary, env.lang))
 
 
 def _print_logs(env: Env, logs: list[Log]) -> None:
