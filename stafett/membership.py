@@ -77,17 +77,8 @@ def new_member(
     if person and card is None:
         card = find_person(log.store.people(), person)
     if card is not None:
-        return Member(
-            id=ids.new_id(),
-            since=log.store.clock.today(),
-            handle=check_handle(handle or card.handle or person or handle_from_name(card.name)),
-            name=card.name,
-            role=parse_choice("role", role or "professional"),
-            title=card.title,
-            service=card.service,
-            recipient=card.recipient,
-            signing_key=card.signing_key,
-        )
+        chosen = handle or card.handle or person or handle_from_name(card.name)
+        return member_from_card(card, chosen, role or "professional", log.store.clock.today())
     if not name or not role:
         raise UsageError("member_needs_name_role")
     return Member(
@@ -100,6 +91,20 @@ def new_member(
         service=optional_text(service),
         recipient=crypto.check_recipient(recipient) if recipient else None,
         signing_key=signing_key.strip() if signing_key and signing_key.strip() else None,
+    )
+
+
+def member_from_card(card: Card, handle: str, role: str, today: date) -> Member:
+    return Member(
+        id=ids.new_id(),
+        since=today,
+        handle=check_handle(handle),
+        name=card.name,
+        role=parse_choice("role", role),
+        title=card.title,
+        service=card.service,
+        recipient=card.recipient,
+        signing_key=card.signing_key,
     )
 
 
@@ -202,26 +207,31 @@ def withdraw_consent(
         )
         updated = replace(consent, withdrawn=(*consent.withdrawn, withdrawal))
         change.replace(updated)
-        others = [c for c in log.consents() if c.id != consent.id]
-        covered = covered_services([*others, updated], log.store.clock.today())
-        members = log.members()
-        leaving = {
-            m.id
-            for m in members.current
-            if m.role in SERVICE_ROLES
-            and m.service
-            and m.override is None
-            and m.service.casefold() not in covered
-            and m.id != log.profile().coordinator
-        }
+        leaving = _uncovered(log, [c for c in log.consents() if c.id != consent.id] + [updated])
         done = skipped = 0
         removed: tuple[Member, ...] = ()
         if leaving:
+            members = log.members()
             new_members = _end(members, leaving, log.store.clock.today())
             change.replace(new_members)
             done, skipped = reencrypt(log, change, members, new_members)
             removed = tuple(m for m in members.current if m.id in leaving)
     return WithdrawalResult(updated, removed, done, skipped)
+
+
+def _uncovered(log: Log, consents: list[Consent]) -> set[str]:
+    """Members whose service no consent covers any more: they leave the log, except
+    the coordinator and those added by a recorded exception."""
+    covered = covered_services(consents, log.store.clock.today())
+    return {
+        m.id
+        for m in log.members().current
+        if m.role in SERVICE_ROLES
+        and m.service
+        and m.override is None
+        and m.service.casefold() not in covered
+        and m.id != log.profile().coordinator
+    }
 
 
 def pass_coordinator(log: Log, to: str) -> LogProfile:
