@@ -42,42 +42,7 @@ def export_bundle(log: Log, to: str, handover_ref: str | None = None) -> Exporte
     picked = [log.read_plain(log.profile().path), *log.read_ids(wanted)]
     docs: list[Document] = [d for d, _ in picked]
     files = {f"{PREFIX}{d.path}": crypto.encrypt(plain, [recipient]) for d, plain in picked}
-    me = log.me()
-    referenced = {me.id, *(m.id for m in log.members().members if m.role == "child")}
-    for d in docs:
-        referenced |= _member_ids(d.to_data())
-    manifest: dict[str, Any] = {
-        "format": "stafett-bundle",
-        "format_version": 1,
-        "bundle_id": ids.new_id(),
-        "source_log": log.id,
-        "source_commit": history.head(log.path) or "0" * 40,
-        "municipality": log.store.settings.municipality,
-        "exporter": _drop_none(
-            {"name": me.name, "service": me.service, "signing_key": me.signing_key}
-        ),
-        "exported": log.store.clock.now(),
-        "handover": handover.id,
-        "members": [
-            _drop_none(
-                {
-                    "id": m.id,
-                    "handle": m.handle,
-                    "name": m.name,
-                    "role": m.role,
-                    "title": m.title,
-                    "service": m.service,
-                }
-            )
-            for m in log.members().members
-            if m.id in referenced
-        ],
-        "documents": [
-            {"path": p.removeprefix(PREFIX), "sha256": _sha(b)} for p, b in sorted(files.items())
-        ],
-    }
-    manifest["signature"] = log.store.identity.sign(_signed_part(manifest))
-    validate("bundle", yamlio.jsonable(manifest), MANIFEST)
+    manifest = _signed_manifest(log, handover.id, docs, files)
     archive = _tar({MANIFEST: yamlio.dump(manifest).encode("utf-8"), **files})
     record = new_record(
         log,
@@ -89,6 +54,58 @@ def export_bundle(log: Log, to: str, handover_ref: str | None = None) -> Exporte
         includes=tuple(sorted(d.id for d in docs)),
     )
     return Exported(crypto.encrypt(archive, [recipient]), record)
+
+
+def _signed_manifest(
+    log: Log, handover_id: str, docs: list[Document], files: dict[str, bytes]
+) -> dict[str, Any]:
+    """Signed by the exporter, so the receiver can tell the bundle was not altered on
+    the way, and checked against the schema the import will hold it to."""
+    me = log.me()
+    members = _manifest_members(log, me.id, docs)
+    manifest: dict[str, Any] = {
+        "format": "stafett-bundle",
+        "format_version": 1,
+        "bundle_id": ids.new_id(),
+        "source_log": log.id,
+        "source_commit": history.head(log.path) or "0" * 40,
+        "municipality": log.store.settings.municipality,
+        "exporter": _drop_none(
+            {"name": me.name, "service": me.service, "signing_key": me.signing_key}
+        ),
+        "exported": log.store.clock.now(),
+        "handover": handover_id,
+        "members": members,
+        "documents": [
+            {"path": p.removeprefix(PREFIX), "sha256": _sha(b)} for p, b in sorted(files.items())
+        ],
+    }
+    manifest["signature"] = log.store.identity.sign(_signed_part(manifest))
+    validate("bundle", yamlio.jsonable(manifest), MANIFEST)
+    return manifest
+
+
+def _manifest_members(log: Log, me_id: str, docs: list[Document]) -> list[dict[str, Any]]:
+    """Only the members the receiver needs to read the documents: the exporter, the
+    child and whoever the documents name. The rest of the team is not disclosed."""
+    members = log.members().members
+    referenced = {me_id, *(m.id for m in members if m.role == "child")}
+    for d in docs:
+        referenced |= _member_ids(d.to_data())
+    return [
+        _drop_none(
+            {
+                "id": m.id,
+                "handle": m.handle,
+                "name": m.name,
+                "role": m.role,
+                "title": m.title,
+                "service": m.service,
+            }
+        )
+        for m in members
+        if m.id in referenced
+    ]
 
 
 def import_bundle(store: Store, data: bytes) -> Log:

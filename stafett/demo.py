@@ -9,12 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stafett.clock import SYSTEM, Clock
 from stafett.keys import new_key
 from stafett.reports import coming_school_year
 from stafett.store import Store
 from stafett.views import LogSummary, summarize
+
+if TYPE_CHECKING:
+    from stafett.log import Log
 
 MUNICIPALITY = "Fjordheim kommune (oppdiktet)"
 PEOPLE = {
@@ -36,6 +40,17 @@ def build_demo(path: Path, clock: Clock = SYSTEM) -> DemoResult:
     """The demo's dates run from `clock`'s today, so its reports always have
     something due, whatever the date."""
     keys = path / "keys"
+    store = _people(path, keys, clock)
+    today = clock.today()
+    log = _liams_log(store, today)
+    _liams_first_months(log, today)
+    _more_children(store, today)
+    return DemoResult(path, keys / "ingrid.key", log.id, summarize(store.log(log.id)))
+
+
+def _people(path: Path, keys: Path, clock: Clock) -> Store:
+    """Everyone gets a key without a passphrase, so the demo can be tried at once;
+    the store is opened as Ingrid, who coordinates the first log."""
     recovery = new_key(
         keys / "kommune-gjenoppretting.key",
         name=MUNICIPALITY,
@@ -52,7 +67,12 @@ def build_demo(path: Path, clock: Clock = SYSTEM) -> DemoResult:
     store = Store.open(path, identity=keys / "ingrid.key", clock=clock)
     for handle, card in cards.items():
         store.add_person(card, handle)
-    today = clock.today()
+    return store
+
+
+def _liams_log(store: Store, today: date) -> Log:
+    """The log the demo shows first. Consent comes before Maja and Omar join, since a
+    professional joins only under a consent that covers their service."""
     log = store.open_log(
         child_name="Liam Østby",
         born=date(today.year - 10, 5, 20),
@@ -77,6 +97,12 @@ def build_demo(path: Path, clock: Clock = SYSTEM) -> DemoResult:
         why="Foreldrene og skolen er enige om å prøve tiltak i klassen først.",
         when=today - timedelta(days=60),
     )
+    return log
+
+
+def _liams_first_months(log: Log, today: date) -> None:
+    """Two months of work, dated back from today so the log view has history to show
+    and one measure is overdue for evaluation."""
     reading = log.add_measure(
         title="Lesestund med fast voksen",
         goal="Liam skal grue seg mindre til lesing.",
@@ -112,8 +138,6 @@ def build_demo(path: Path, clock: Clock = SYSTEM) -> DemoResult:
         minutes="Liam fortalte selv om lesestundene. Alle vil fortsette.",
         decisions=("Lesestundene fortsetter", "Ny evaluering om fire uker"),
     )
-    _more_children(store, today)
-    return DemoResult(path, keys / "ingrid.key", log.id, summarize(store.log(log.id)))
 
 
 def _more_children(store: Store, today: date) -> None:

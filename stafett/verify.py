@@ -78,16 +78,10 @@ def verify_history(log: Log) -> list[StafettError]:
     objects = history.read_commits(log.path, [c.hash for c in commits])
     for commit in commits:
         short = commit.hash[:7]
-        payload, signature = objects[commit.hash]
-        signer = members.get(commit.author)
-        if signature is None:
-            problems.append(InvalidDocument("commit_unsigned", commit=short))
-            continue
-        if signer is None or not signer.signing_key:
-            problems.append(InvalidDocument("commit_unknown_signer", commit=short))
-            continue
-        if not signing.verify(signer.signing_key, signature, payload):
-            problems.append(InvalidDocument("commit_bad_signature", commit=short))
+        try:
+            signer = _signer(commit, members.get(commit.author), objects[commit.hash])
+        except InvalidDocument as exc:
+            problems.append(exc)
             continue
         action, _, rest = commit.message.partition(" ")
         kind, _, short_subject = rest.partition(" ")
@@ -108,6 +102,21 @@ def verify_history(log: Log) -> list[StafettError]:
         if touches_members:
             active = _active_at(log, commit.hash, active, action, subject or signer.id)
     return problems
+
+
+def _signer(
+    commit: history.Commit, author: Member | None, signed: tuple[bytes, str | None]
+) -> Member:
+    """The member who signed the commit. Authorship alone proves nothing: the author
+    field is free text, so only a signature by that member's key counts."""
+    payload, signature = signed
+    if signature is None:
+        raise InvalidDocument("commit_unsigned", commit=commit.hash[:7])
+    if author is None or not author.signing_key:
+        raise InvalidDocument("commit_unknown_signer", commit=commit.hash[:7])
+    if not signing.verify(author.signing_key, signature, payload):
+        raise InvalidDocument("commit_bad_signature", commit=commit.hash[:7])
+    return author
 
 
 def _active_at(log: Log, sha: str, before: set[str], action: str, subject: str) -> set[str]:

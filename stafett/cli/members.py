@@ -10,6 +10,11 @@ import typer
 from stafett.cli.context import LogArg, emit, env_of
 from stafett.render.text import L
 
+RoleOpt = Annotated[
+    str | None,
+    typer.Option("--role", help="professional, guardian, child, youth-helper, observer."),
+]
+SigningKeyOpt = Annotated[str | None, typer.Option("--signing-key", help="ssh-ed25519 ...")]
 member_app = typer.Typer(help="Medlemmer av en logg.", no_args_is_help=True)
 
 
@@ -18,29 +23,22 @@ def add(
     ctx: typer.Context,
     log: LogArg,
     person: Annotated[str | None, typer.Argument(help="Kallenavn i personregisteret.")] = None,
-    role: Annotated[
-        str | None,
-        typer.Option("--role", help="professional, guardian, child, youth-helper, observer."),
-    ] = None,
+    role: RoleOpt = None,
     handle: Annotated[str | None, typer.Option("--handle")] = None,
     name: Annotated[str | None, typer.Option("--name")] = None,
     title: Annotated[str | None, typer.Option("--title", help="F.eks. mor, far.")] = None,
     service: Annotated[str | None, typer.Option("--service")] = None,
     recipient: Annotated[str | None, typer.Option("--recipient", help="age1...")] = None,
-    signing_key: Annotated[
-        str | None, typer.Option("--signing-key", help="ssh-ed25519 ...")
-    ] = None,
+    signing_key: SigningKeyOpt = None,
     card: Annotated[Path | None, typer.Option("--card", help="Personens kort (key show).")] = None,
     override: Annotated[bool, typer.Option("--override", help="Uten samtykke (unntak).")] = False,
     why: Annotated[str | None, typer.Option("--why", help="Hvorfor unntaket gjøres.")] = None,
 ) -> None:
     """Legg til et medlem (add a member): fagperson fra registeret, eller foresatt/barn."""
-    from stafett.errors import UsageError
     from stafett.people import read_card
 
     env = env_of(ctx)
-    if override and not why:
-        raise UsageError("override_needs_why")
+    override_why = _override_why(override, why)
     result = (
         env.store()
         .log(log)
@@ -54,11 +52,21 @@ def add(
             recipient=recipient,
             signing_key=signing_key,
             card=read_card(env.path(card)) if card else None,
-            override_why=why if override else None,
+            override_why=override_why,
         )
     )
     (member,) = result.members
     emit(env, member, L("member_added", env.lang, handle=member.handle))
+
+
+def _override_why(override: bool, why: str | None) -> str | None:
+    """Adding someone without consent is an exception that has to be explained, so
+    --override without --why is refused before anything is read or written."""
+    from stafett.errors import UsageError
+
+    if override and not why:
+        raise UsageError("override_needs_why")
+    return why if override else None
 
 
 @member_app.command("remove")
