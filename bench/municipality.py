@@ -38,9 +38,10 @@ from stafett.documents import (
 )
 from stafett.keys import new_key
 from stafett.people import Card
+from stafett.schoolyear import school_year
 from stafett.store import Store
 
-VERSION = 1
+VERSION = 2
 DATA = Path(__file__).resolve().parent / ".data"
 DOCUMENTS = 50
 FIRST = ("Åse", "Bjørn", "Cecilie", "Dag", "Eir", "Frøya", "Gaute", "Hedda", "Iver", "Jørgen")
@@ -151,7 +152,8 @@ def build_log(root: Path, seed: int) -> None:
     team = [me, *(replace(coordinator_member(c, today), role="professional") for c in cards[1:])]
     child = Child(name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
                   born=date(today.year - rng.randint(2, 18), rng.randint(1, 12), 1),
-                  school=rng.choice(SCHOOLS), grade=rng.randint(0, 13))  # fmt: skip
+                  school=rng.choice(SCHOOLS), grade=rng.randint(0, 13),
+                  grade_year=school_year(today))  # fmt: skip
     log_id, created = ids.new_id(), SYSTEM.now()
     members = MemberList(id=log_id, created=created, created_by=me.id, members=tuple(team))
     profile = LogProfile(id=log_id, created=created, created_by=me.id, child=child,

@@ -6,7 +6,7 @@ import os
 import shutil
 from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from stafett import history, ids, transaction
 from stafett.documents import (
@@ -22,6 +22,7 @@ from stafett.errors import Conflict, UsageError
 from stafett.fsutil import write_text_atomic
 from stafett.layout import ATTRIBUTES, MARKER_FILE, git_settings, marker_text
 from stafett.log import Log
+from stafett.schoolyear import school_year
 from stafett.values import check_handle, check_text, handle_from_name, optional_text, parse_date
 
 if TYPE_CHECKING:
@@ -44,51 +45,77 @@ def create_log(
 ) -> Log:
     """Build the new log in a hidden folder and move it into place once committed."""
     card = store.me()
-    child = Child(
-        name=check_text(child_name, "child_name"),
-        born=parse_date(born, "born"),
-        national_id=optional_text(national_id),
-        school=check_text(school, "school"),
-        grade=grade,
-        language=optional_text(language),
-    )
     today = store.clock.today()
-    if child.born > today:
-        raise UsageError("born_in_future")
-    if not -1 <= grade <= 13:
-        raise UsageError("bad_grade")
+    child = new_child(
+        today,
+        name=child_name,
+        born=born,
+        school=school,
+        grade=grade,
+        national_id=national_id,
+        language=language,
+    )
     store.settings.check_level(level)
     log_id = ids.new_id()
     me = coordinator_member(card, today)
+    kid = child_member(child, child_handle, today, taken=me.handle)
+    created = store.clock.now()
+    members = MemberList(id=log_id, created=created, created_by=me.id, members=(me, kid))
+    profile = LogProfile(
+        id=log_id, created=created, created_by=me.id, child=child, level=level,
+        coordinator=me.id, opened=today,
+    )  # fmt: skip
+    docs: list[Document] = [profile, members]
+    if concern is not None:
+        text = check_text(concern, "concern")
+        docs.append(Concern(**profile_header(profile), text=text, level_at_time=level))
+    return build(store, log_id, members, docs, "open log")
+
+
+def profile_header(profile: LogProfile) -> dict[str, Any]:
+    """A fresh id, written at the same moment by the same person as the profile."""
+    return {"id": ids.new_id(), "created": profile.created, "created_by": profile.created_by}
+
+
+def child_member(child: Child, handle: str | None, today: date, *, taken: str) -> Member:
+    """The child is a member of her own log from the start."""
     kid = Member(
         id=ids.new_id(),
         role="child",
         name=child.name,
         since=today,
-        handle=check_handle(child_handle or handle_from_name(child.name)),
+        handle=check_handle(handle or handle_from_name(child.name)),
     )
-    if kid.handle == me.handle:
+    if kid.handle == taken:
         raise Conflict("handle_taken", handle=kid.handle)
-    created = store.clock.now()
-    members = MemberList(id=log_id, created=created, created_by=me.id, members=(me, kid))
-    profile = LogProfile(
-        id=log_id,
-        created=created,
-        created_by=me.id,
-        child=child,
-        level=level,
-        coordinator=me.id,
-        opened=today,
+    return kid
+
+
+def new_child(
+    today: date,
+    *,
+    name: str,
+    born: date | str,
+    school: str,
+    grade: int,
+    national_id: str | None,
+    language: str | None,
+) -> Child:
+    """The child as typed, with the school year the grade is for (this one)."""
+    child = Child(
+        name=check_text(name, "child_name"),
+        born=parse_date(born, "born"),
+        national_id=optional_text(national_id),
+        school=check_text(school, "school"),
+        grade=grade,
+        grade_year=school_year(today),
+        language=optional_text(language),
     )
-    docs: list[Document] = [profile, members]
-    if concern is not None:
-        text = check_text(concern, "concern")
-        docs.append(
-            Concern(
-                id=ids.new_id(), created=created, created_by=me.id, text=text, level_at_time=level
-            )
-        )
-    return build(store, log_id, members, docs, "open log")
+    if child.born > today:
+        raise UsageError("born_in_future")
+    if not -1 <= grade <= 13:
+        raise UsageError("bad_grade")
+    return child
 
 
 def create_imported(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from stafett.clock import SYSTEM, Clock
 from stafett.keys import new_key
-from stafett.reports import coming_school_year
+from stafett.schoolyear import coming_school_year
 from stafett.store import Store
 from stafett.views import LogSummary, summarize
 

@@ -49,6 +49,7 @@ class Document(Record):
     """Fields every document carries; `audience` None means all current members."""
 
     KIND: ClassVar[str] = ""
+    VERSION: ClassVar[int] = 1  # this kind's current format; stafett.upgrade brings older up
     id: str
     created: dt.datetime
     created_by: str
@@ -63,7 +64,7 @@ class Document(Record):
         return document_path(self.KIND, self.id)
 
     def to_data(self) -> dict[str, Any]:
-        return {"kind": self.KIND, "version": FORMAT_VERSION, **super().to_data()}
+        return {"kind": self.KIND, "version": self.VERSION, **super().to_data()}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,12 +74,14 @@ class Child(Record):
     national_id: str | None = None
     school: str
     grade: int
+    grade_year: int  # the school year `grade` is for, by its autumn: 2025 is 2025/26
     language: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
 class LogProfile(Document):
     KIND: ClassVar[str] = "log"
+    VERSION: ClassVar[int] = 2
     child: Child
     status: str = "open"
     level: int

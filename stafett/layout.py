@@ -11,6 +11,7 @@ from stafett import yamlio
 from stafett.documents import DOCUMENT_CLASSES, ROOT_KINDS, Document, document_path, from_data
 from stafett.errors import InvalidDocument
 from stafett.schema import validate
+from stafett.upgrade import upgrade
 
 MARKER_FILE = "stafett.yaml"
 ATTRIBUTES = "*.age binary diff=stafett\n"
@@ -26,6 +27,7 @@ def parse_document(plain: bytes, rel: str, log_id: str) -> Document:
     kind = data.get("kind")
     if kind not in DOCUMENT_CLASSES:
         raise InvalidDocument("unknown_kind", file=rel)
+    data = upgrade(data, rel)
     validate(str(kind), yamlio.jsonable(data), rel)
     doc = from_data(data)
     expected = log_id if kind in ROOT_KINDS else doc.id

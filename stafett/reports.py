@@ -26,6 +26,7 @@ from stafett.crypto import identity_from_secret
 from stafett.documents import Handover, LogProfile, Measure
 from stafett.errors import NoAccess, StafettError, UsageError
 from stafett.log import Log
+from stafett.schoolyear import coming_school_year, school_year
 from stafett.values import parse_list
 from stafett.views import consent_overview
 
@@ -57,7 +58,6 @@ STATS_DIMENSIONS = ("level", "service", "status", "grade", "opened")
 DEFAULT_WITHIN = {"due": 14, "consent": 30}
 SUPPRESS_BELOW = 5
 PARALLEL_FROM = 16
-SCHOOL_YEAR_STARTS = 8
 TRANSITIONS = {1: "school_start", 8: "lower_secondary", 11: "upper_secondary"}
 NOTICE_PROBLEMS = {
     "notice_own": "own_consent",
@@ -165,15 +165,6 @@ def parse_dimensions(value: str | Sequence[str] | None) -> tuple[str, ...]:
     return wanted
 
 
-def coming_school_year(today: date) -> int:
-    """The autumn of the next school start: this year until August, then next year."""
-    return today.year if today.month < SCHOOL_YEAR_STARTS else today.year + 1
-
-
-def school_year(day: date) -> int:
-    return day.year if day.month >= SCHOOL_YEAR_STARTS else day.year - 1
-
-
 def grade_in(profile: LogProfile, year: int) -> int:
     """The child's grade in the school year starting in August of `year`.
 
@@ -183,7 +174,7 @@ def grade_in(profile: LogProfile, year: int) -> int:
     child = profile.child
     if child.grade <= 0:
         return max(0, year - (child.born.year + 6) + 1)
-    return min(13, child.grade + year - school_year(profile.created.date()))
+    return min(13, child.grade + year - child.grade_year)
 
 
 # --- one log's rows, per report ------------------------------------------------

@@ -16,7 +16,7 @@ import pytest
 from stafett.consent import birthday
 from stafett.handover import create as write_handover
 from stafett.people import read_card
-from stafett.reports import coming_school_year
+from stafett.schoolyear import coming_school_year
 from tests.world import STORY_DATE, World
 
 T = STORY_DATE
