@@ -18,6 +18,8 @@ PASSPHRASE = "blåbær og fløte"
 
 @pytest.fixture
 def agent_world(world: World) -> Iterator[tuple[World, str, dict[str, str]]]:
+    """Real processes: the program's entry point hands commands to a real agent."""
+    world.processes = True
     world.person("nora", "Nora Bø", "kontaktlærer", passphrase=PASSPHRASE)
     world.init("nora")
     log_id = world.open_log("nora", STAFETT_PASSPHRASE=PASSPHRASE)
