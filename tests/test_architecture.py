@@ -143,3 +143,28 @@ def test_modules_and_functions_stay_small() -> None:
     ]
     assert long_modules == []
     assert long_functions == []
+
+
+# Each third-party library is imported where its job is, and nowhere else.
+OWNERS = {
+    "jinja2": ("stafett.render.",),
+    "rich": ("stafett.render.",),
+    "typer": ("stafett.cli.",),
+    "click": ("stafett.cli.",),
+    "pyrage": ("stafett.crypto",),
+    "ruamel": ("stafett.yamlio",),
+    "jsonschema": ("stafett.schema",),
+}
+
+
+def test_each_library_is_imported_by_its_layer_only() -> None:
+    modules = _modules()
+    known = set(modules)
+    strays = sorted(
+        f"{name} imports {target}"
+        for name, tree in modules.items()
+        for target, _ in _imports(name, tree, known)
+        if (owner := OWNERS.get(target.split(".")[0])) is not None
+        and not name.startswith(owner)
+    )
+    assert strays == []
