@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from stafett.errors import InvalidDocument
+from stafett.resources import schema_text
 
 BASE = "https://stafett.invalid/schema/"
 KINDS = (
@@ -29,10 +29,6 @@ KINDS = (
     "provenance",
     "note",
 )
-
-
-def schema_text(name: str) -> str:
-    return resources.files("stafett").joinpath(f"schema/{name}.schema.json").read_text("utf-8")
 
 
 COMMON_REF = "common.schema.json#/$defs/"

@@ -18,7 +18,7 @@ from tests.test_story import STORIES
 from tests.world import World
 
 needs_age = pytest.mark.skipif(shutil.which("age") is None, reason="the age tool is not installed")
-SCHEMA = Path(__file__).parent.parent / "stafett" / "schema" / "export.schema.json"
+SCHEMA = Path(__file__).parent.parent / "schema" / "export.schema.json"
 
 
 @pytest.fixture(scope="module", params=STORIES)

@@ -22,7 +22,7 @@ from ruamel.yaml import YAML
 from stafett import yamlio
 from tests.world import World
 
-SCHEMAS = Path(__file__).parent.parent / "stafett" / "schema"
+SCHEMAS = Path(__file__).parent.parent / "schema"
 needs_age = pytest.mark.skipif(shutil.which("age") is None, reason="the age tool is not installed")
 CONCERN = "Åse på 9 år gruer seg til gymtimene og gråter i garderoben før øktene."
 

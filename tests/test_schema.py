@@ -14,7 +14,7 @@ from referencing import Registry, Resource
 from stafett import schema
 from stafett.errors import InvalidDocument
 
-SCHEMAS = Path(__file__).parent.parent / "stafett" / "schema"
+SCHEMAS = Path(__file__).parent.parent / "schema"
 MEASURE: dict[str, Any] = {
     "kind": "measure",
     "version": 1,

@@ -7,6 +7,7 @@ import jinja2
 from stafett.documents import Measure
 from stafett.errors import UsageError
 from stafett.handover import Package
+from stafett.resources import template_text
 from stafett.values import label
 
 FORMATS = ("md", "html")
@@ -22,7 +23,7 @@ def handover_text(pack: Package, fmt: str, lang: str = "nb") -> str:
 
 def _environment(lang: str) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("stafett", "templates"),
+        loader=jinja2.FunctionLoader(template_text),
         autoescape=jinja2.select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
