@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from stafett import crypto, ids, membership, records
 from stafett.documents import (
@@ -18,18 +18,13 @@ from stafett.documents import (
     ROOT_KINDS,
     SUFFIX,
     Child,
-    Concern,
     Consent,
     Document,
     Evaluation,
-    LevelChange,
     LogProfile,
     Measure,
-    Meeting,
     Member,
     MemberList,
-    Note,
-    Voice,
     document_path,
 )
 from stafett.errors import NoAccess, NotFound
@@ -37,8 +32,6 @@ from stafett.layout import parse_document
 from stafett.views import MeasureView, measure_views
 
 if TYPE_CHECKING:
-    from stafett.membership import MembershipChange, WithdrawalResult
-    from stafett.people import Card
     from stafett.store import Store
 
 Audience = Sequence[str] | str | None
@@ -174,157 +167,22 @@ class Log:
             self._consents = [d for d in self.documents("consent") if isinstance(d, Consent)]
         return list(self._consents)
 
-    # --- writing: each method is one transaction (stafett.transaction) ------
+    # --- writing: each is one transaction; the rules live in records and membership
 
-    def add_member(
-        self,
-        person: str | None = None,
-        *,
-        role: str | None = None,
-        handle: str | None = None,
-        name: str | None = None,
-        title: str | None = None,
-        service: str | None = None,
-        recipient: str | None = None,
-        signing_key: str | None = None,
-        card: Card | None = None,
-        override_why: str | None = None,
-    ) -> MembershipChange:
-        """Add a professional from people.yaml (`person`), a card, or anyone by name.
-
-        A professional needs an active consent covering their service, unless
-        `override_why` records a visible exception."""
-        member = membership.new_member(
-            self,
-            person,
-            role=role,
-            handle=handle,
-            name=name,
-            title=title,
-            service=service,
-            recipient=recipient,
-            signing_key=signing_key,
-            card=card,
-        )
-        return membership.add_member(self, member, override_why=override_why)
-
-    def remove_member(self, person: str) -> MembershipChange:
-        return membership.remove_member(self, person)
-
-    def add_consent(self, **fields: Any) -> Consent:
-        """See membership.add_consent for the fields."""
-        return membership.add_consent(self, **fields)
-
-    def withdraw_consent(
-        self,
-        ref: str,
-        *,
-        by: str,
-        services: Sequence[str] | str | None = None,
-        when: date | str | None = None,
-    ) -> WithdrawalResult:
-        return membership.withdraw_consent(self, ref, by=by, services=services, when=when)
-
-    def pass_coordinator(self, to: str) -> LogProfile:
-        return membership.pass_coordinator(self, to)
-
-    def accept_coordinator(self) -> LogProfile:
-        return membership.accept_coordinator(self)
-
-    def add_concern(self, text: str, *, audience: Audience = None) -> Concern:
-        return records.add_concern(self, text, audience=audience)
-
-    def add_measure(
-        self,
-        *,
-        title: str,
-        goal: str,
-        responsible: str,
-        evaluate_by: date | str,
-        start: date | str | None = None,
-        description: str | None = None,
-        audience: Audience = None,
-    ) -> Measure:
-        return records.add_measure(
-            self,
-            title=title,
-            goal=goal,
-            responsible=responsible,
-            evaluate_by=evaluate_by,
-            start=start,
-            description=description,
-            audience=audience,
-        )
-
-    def evaluate_measure(
-        self,
-        measure: str,
-        *,
-        result: str,
-        next: str,
-        when: date | str | None = None,
-        text: str | None = None,
-        child_said: str | None = None,
-        evaluate_by: date | str | None = None,
-    ) -> Evaluation:
-        """Record an evaluation and bring the measure's status and due date along."""
-        return records.evaluate_measure(
-            self,
-            measure,
-            result=result,
-            next=next,
-            when=when,
-            text=text,
-            child_said=child_said,
-            evaluate_by=evaluate_by,
-        )
-
-    def add_meeting(
-        self,
-        *,
-        when: date | str,
-        participants: Sequence[str] | str,
-        child_present: str,
-        minutes: str,
-        agenda: Sequence[str] | str | None = None,
-        decisions: Sequence[str] | None = None,
-        child_minutes: int | None = None,
-        audience: Audience = None,
-    ) -> Meeting:
-        return records.add_meeting(
-            self,
-            when=when,
-            participants=participants,
-            child_present=child_present,
-            minutes=minutes,
-            agenda=agenda,
-            decisions=decisions,
-            child_minutes=child_minutes,
-            audience=audience,
-        )
-
-    def add_voice(
-        self,
-        words: str,
-        *,
-        how: str,
-        when: date | str | None = None,
-        child_reviewed: bool | None = None,
-        audience: Audience = None,
-    ) -> Voice:
-        """The child's words are kept verbatim: no trimming inside, no rewording."""
-        return records.add_voice(
-            self, words, how=how, when=when, child_reviewed=child_reviewed, audience=audience
-        )
-
-    def set_level(self, level: int, *, why: str, when: date | str | None = None) -> LevelChange:
-        return records.set_level(self, level, why=why, when=when)
-
-    def add_note(self, text: str, *, audience: Audience = None) -> Note:
-        return records.add_note(self, text, audience=audience)
-
-    def close(self, *, reason: str, when: date | str | None = None) -> LogProfile:
-        return records.close(self, reason=reason, when=when)
+    add_member = membership.add_member
+    remove_member = membership.remove_member
+    add_consent = membership.add_consent
+    withdraw_consent = membership.withdraw_consent
+    pass_coordinator = membership.pass_coordinator
+    accept_coordinator = membership.accept_coordinator
+    add_concern = records.add_concern
+    add_measure = records.add_measure
+    evaluate_measure = records.evaluate_measure
+    add_meeting = records.add_meeting
+    add_voice = records.add_voice
+    set_level = records.set_level
+    add_note = records.add_note
+    close = records.close
 
     # --- what a transaction reads and leaves behind ---------------------------
 

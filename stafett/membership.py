@@ -108,7 +108,41 @@ def member_from_card(card: Card, handle: str, role: str, today: date) -> Member:
     )
 
 
-def add_member(log: Log, member: Member, *, override_why: str | None) -> MembershipChange:
+def add_member(
+    log: Log,
+    person: str | None = None,
+    *,
+    role: str | None = None,
+    handle: str | None = None,
+    name: str | None = None,
+    title: str | None = None,
+    service: str | None = None,
+    recipient: str | None = None,
+    signing_key: str | None = None,
+    card: Card | None = None,
+    override_why: str | None = None,
+) -> MembershipChange:
+    """Add a professional from people.yaml (`person`), a card, or anyone by name.
+
+    A professional needs an active consent covering their service, unless
+    `override_why` records a visible exception."""
+    member = new_member(
+        log,
+        person,
+        role=role,
+        handle=handle,
+        name=name,
+        title=title,
+        service=service,
+        recipient=recipient,
+        signing_key=signing_key,
+        card=card,
+    )
+    return join(log, member, override_why=override_why)
+
+
+def join(log: Log, member: Member, *, override_why: str | None) -> MembershipChange:
+    """One commit: the member joins, and what they may read is re-encrypted to them."""
     with transaction.begin(log, "add-member", subject=("member", member.id)) as change:
         change.require_coordinator()
         members = log.members()
