@@ -183,6 +183,10 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Oppgi enten en person fra personregisteret, eller --name og --role.",
         "Give either a person from the directory, or --name and --role.",
     ),
+    "bad_now": (
+        "{var} må være en dato (ÅÅÅÅ-MM-DD) eller et tidspunkt (ISO 8601), ikke «{value}».",
+        "{var} must be a date (YYYY-MM-DD) or a time (ISO 8601), not “{value}”.",
+    ),
     "newer_version": (
         "{file} er laget med en nyere stafett (formatversjon {version}); denne stafett kjenner formatversjon {known}. Oppdater stafett for å lese den.",
         "{file} was written by a newer stafett (format version {version}); this stafett knows format version {known}. Update stafett to read it.",

@@ -165,3 +165,24 @@ def test_demo_builds_and_shows_a_fictional_store(world: World) -> None:
     assert (world.root / "demo" / "store.yaml").exists()
     again = world.run(None, "demo", str(world.root / "demo"), code=int(ExitCode.CONFLICT))
     assert "finnes allerede" in again.err
+
+
+def test_a_bad_stafett_now_is_refused_plainly(world: World) -> None:
+    world.person("nora", "Nora Bø", "kontaktlærer")
+    world.init("nora")
+    refused = world.run("nora", "list", code=2, STAFETT_NOW="i går")
+    assert refused.err.strip() == (
+        "STAFETT_NOW må være en dato (ÅÅÅÅ-MM-DD) eller et tidspunkt (ISO 8601), ikke «i går»."
+    )
+
+
+def test_stafett_now_sets_the_date_of_what_is_written(world: World) -> None:
+    world.person("nora", "Nora Bø", "kontaktlærer")
+    world.init("nora")
+    world.today = None
+    log_id = world.open_log("nora", STAFETT_NOW="2031-02-03T10:30:00+01:00")
+    profile = world.store("nora").log(log_id).profile()
+    assert profile.opened.isoformat() == "2031-02-03"
+    assert profile.created.isoformat().startswith("2031-02-03T10:3")
+    dated = world.run("nora", "--json", "history", log_id[:6]).json()[0]["when"]
+    assert dated.startswith("2031-02-03T10:3")

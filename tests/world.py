@@ -177,7 +177,6 @@ def _in_process(args: list[str], environ: dict[str, str], stdin: str | None) -> 
         stdin=io.StringIO(stdin or ""),
         stdout=out,
         stderr=err,
-        clock=from_environ(environ),
     )
     code = main(args, environment)
     return Result(code, out.getvalue(), err.getvalue())

@@ -14,7 +14,6 @@ import typer
 
 from stafett import __version__, agent
 from stafett.cli.context import Environment, IdentityCache, emit, env_of
-from stafett.clock import from_environ
 from stafett.errors import Conflict, NotFound, StafettError
 from stafett.render.text import L
 
@@ -115,8 +114,8 @@ def serve(
 
 
 def _client_environment(request: dict[str, Any], cache: IdentityCache) -> Environment:
-    """The client's environment, folder and clock for one request; the agent's own
-    process settings are never changed."""
+    """The client's environment and folder for one request (its clock comes from
+    the client's STAFETT_NOW); the agent's own process settings are never changed."""
     environ = {str(k): str(v) for k, v in dict(request.get("env") or {}).items()}
     return Environment(
         environ=environ,
@@ -124,7 +123,6 @@ def _client_environment(request: dict[str, Any], cache: IdentityCache) -> Enviro
         stdin=io.StringIO(""),
         stdout=io.StringIO(),
         stderr=io.StringIO(),
-        clock=from_environ(environ),
         identities=cache,
     )
 

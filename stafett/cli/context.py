@@ -14,7 +14,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
@@ -42,7 +42,7 @@ class Environment:
     stderr: TextIO
     stdin_isatty: bool = False
     stderr_isatty: bool = False
-    clock: Clock = field(default_factory=Clock)
+    clock: Clock | None = None  # None: from STAFETT_NOW, else the system clock
     identities: IdentityCache | None = None
 
     @classmethod
@@ -56,7 +56,6 @@ class Environment:
             stderr=sys.stderr,
             stdin_isatty=_isatty(sys.stdin),
             stderr_isatty=_isatty(sys.stderr),
-            clock=from_environ(environ),
         )
 
 
@@ -75,6 +74,14 @@ class Env:
     @property
     def environ(self) -> Mapping[str, str]:
         return self.io.environ
+
+    @property
+    def clock(self) -> Clock:
+        """Read when a command first needs it, so a bad STAFETT_NOW is reported by
+        the one error handler like any other mistake."""
+        if self.io.clock is None:
+            self.io.clock = from_environ(self.environ)
+        return self.io.clock
 
     @property
     def key_path(self) -> Path:
@@ -123,7 +130,7 @@ class Env:
         from stafett.store import Store
 
         root = self.store_path or self.io.cwd
-        return Store.open(root, identity=self.identity, clock=self.io.clock)
+        return Store.open(root, identity=self.identity, clock=self.clock)
 
     def out(self, text: str) -> None:
         self.io.stdout.write(text + "\n")

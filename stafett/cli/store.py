@@ -38,7 +38,7 @@ def init(
         language=language,
         retention_years=retention_years,
         card=card,
-        clock=env.io.clock,
+        clock=env.clock,
     )
     emit(env, {"path": str(store.root)}, L("store_created", env.lang, path=str(store.root)))
 
@@ -69,7 +69,7 @@ def demo(
     from stafett.render.summary import summary_text
 
     env = env_of(ctx)
-    result = build_demo(env.path(path), env.io.clock)
+    result = build_demo(env.path(path), env.clock)
     env.out(L("demo_built", env.lang, path=str(result.store_path), key=str(result.identity_path)))
     emit(env, result.summary, summary_text(result.summary, env.lang))
 
