@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint format bench clean
+.PHONY: setup demo test lint format docs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ test: lint
 format: setup
 	$(BIN)/ruff format stafett tests bench
 	$(BIN)/ruff check --fix stafett tests bench
+
+docs: setup
+	$(BIN)/cog -r -n utf-8 -I . docs/cli.md
 
 bench: setup
 	$(BIN)/python bench/bench_write.py

@@ -1,7 +1,7 @@
 """Every command explains itself, in bokmål, and `--help` works without a store or key.
 
-The README's examples are checked against the same live command tree, so they cannot
-drift from the program.
+The README's examples and docs/cli.md are checked against the same live command tree,
+so neither can drift from the program (sqlite-utils checks its docs the same way).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import io
 import os
 import re
 import shlex
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -238,3 +239,43 @@ def test_readme_examples_match_the_cli() -> None:
         f"{example}\n  {problem}" for example in examples if (problem := _problem(_argv(example)))
     ]
     assert wrong == []
+
+
+# docs/cli.md
+
+
+def reference() -> str:
+    """docs/cli.md's generated part, built here so the doc reads `--help` as the tests do."""
+    parts = []
+    for path, _ in VISIBLE:
+        code, out = _run_help(list(path))
+        assert code == 0, path
+        text = "\n".join(line.rstrip() for line in out.strip("\n").splitlines())
+        heading = "##" if len(path) <= 1 else "###"
+        parts.append(f"{heading} {' '.join(('stafett', *path))}\n\n```\n{text}\n```\n")
+    return "\n" + "\n".join(parts) + "\n"
+
+
+def test_cli_reference_is_current() -> None:
+    """docs/cli.md is generated with cog from the live `--help` and must not go stale."""
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cogapp",
+            "--check",
+            "--diff",
+            "--check-fail-msg=run `make docs`",
+            "-n",
+            "utf-8",
+            "-I",
+            str(REPO),
+            str(REPO / "docs" / "cli.md"),
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+        cwd=REPO,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
