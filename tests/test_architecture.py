@@ -164,7 +164,6 @@ def test_each_library_is_imported_by_its_layer_only() -> None:
         f"{name} imports {target}"
         for name, tree in modules.items()
         for target, _ in _imports(name, tree, known)
-        if (owner := OWNERS.get(target.split(".")[0])) is not None
-        and not name.startswith(owner)
+        if (owner := OWNERS.get(target.split(".")[0])) is not None and not name.startswith(owner)
     )
     assert strays == []
