@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from stafett.errors import UsageError
 
 ENV_VAR = "STAFETT_NOW"
+DAY_STARTS, DAY_ENDS = time(8, 0), time(20, 0)
 
 
 class Clock:
@@ -49,11 +50,14 @@ SYSTEM = Clock()
 
 
 def at(moment: date | datetime | str) -> FixedClock:
-    """A clock set to a date (noon, local time), a datetime, or an ISO text of either."""
+    """A clock set to a datetime, or to a date at the time of day it is now (so
+    commands given one after another on one date keep their order; kept within
+    working hours, so a long run never crosses midnight), or to an ISO text."""
     if isinstance(moment, str):
         moment = _parse(moment)
     if not isinstance(moment, datetime):
-        moment = datetime.combine(moment, time(12, 0))
+        of_day = min(max(datetime.now().time(), DAY_STARTS), DAY_ENDS).replace(microsecond=0)
+        moment = datetime.combine(moment, of_day)
     if moment.tzinfo is None:
         moment = moment.astimezone()
     return FixedClock(moment)

@@ -72,6 +72,7 @@ UI: dict[str, tuple[str, str]] = {
     "ui.action.evaluate": ("evaluerte", "evaluated"),
     "ui.action.level": ("endret nivå", "changed the level"),
     "ui.action.close": ("avsluttet loggen", "closed the log"),
+    "ui.action.remove": ("fjernet", "removed"),
     "ui.kind.log": ("logg", "log"),
     "ui.kind.members": ("medlemsliste", "member list"),
     "ui.kind.consent": ("samtykke", "consent"),

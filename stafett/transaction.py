@@ -54,8 +54,11 @@ class Transaction:
         """A new version of a document the log holds: same id, same path."""
         return self.add(doc)
 
-    def remove(self, rel: str) -> None:
-        self.removed.append(rel)
+    def remove(self, doc: Document) -> None:
+        """Take a document out of the current log; history keeps it."""
+        self.removed.append(doc.path)
+        if self.subject is None and not self.docs:
+            self.subject = (doc.kind, doc.id)
 
     def reencrypt(self, rel: str, plain: bytes, audience: tuple[str, ...] | None) -> None:
         """Encrypt a file's text as it is to the readers its audience has after this

@@ -52,7 +52,10 @@ def upgrade(data: Data, file: str) -> Data:
     if version > current:
         raise InvalidDocument("newer_version", file=file, version=version, known=current)
     while version < current:
-        data = {**FIXERS[(kind, version)](data), "version": version + 1}
+        try:
+            data = {**FIXERS[(kind, version)](data), "version": version + 1}
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return data  # damaged: left as it is, for the schema to say what is wrong
         version += 1
     return data
 

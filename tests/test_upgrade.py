@@ -115,3 +115,16 @@ def test_a_log_from_a_newer_stafett_is_refused_plainly(world: World) -> None:
         "kjenner formatversjon 2. Oppdater stafett for å lese den."
     )
     assert "Tiril" not in refused.err
+
+
+def test_a_damaged_old_document_is_reported_not_crashed_on() -> None:
+    old = _load(DATA / "log" / "v1.yaml")
+    for damage in ({"created": None}, {"created": "i fjor"}, {"child": "Tiril"}):
+        broken = {**old, **damage}
+        upgraded = upgrade(broken, "log.yaml.age")
+        with pytest.raises(InvalidDocument):
+            validate("log", yamlio.jsonable(upgraded), "log.yaml.age")
+    missing = {k: v for k, v in old.items() if k != "created"}
+    with pytest.raises(InvalidDocument) as caught:
+        validate("log", yamlio.jsonable(upgrade(missing, "log.yaml.age")), "log.yaml.age")
+    assert caught.value.message() == "Feltet «created» mangler i log.yaml.age."
