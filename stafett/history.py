@@ -22,17 +22,39 @@ from stafett.fsutil import write_atomic
 
 BRANCH = "main"
 EMAIL_DOMAIN = "stafett.invalid"
+# A log's own .git/config is as untrusted as the rest of its folder (a shared drive,
+# a copy from someone else): every setting with which git would run a program is
+# overridden on every call, and filter drivers are emptied by name.
 _SAFE_CONFIG = (
-    "-c",
     "commit.gpgsign=false",
-    "-c",
-    "core.hooksPath=",
-    "-c",
+    f"core.hooksPath={os.devnull}",
+    "core.fsmonitor=false",
+    "core.pager=cat",
+    "core.editor=",
+    "core.askPass=",
+    "core.sshCommand=",
+    "core.gitProxy=",
+    "credential.helper=",
+    "diff.external=",
+    "gpg.program=",
     "core.autocrlf=false",
-    "-c",
     "core.quotepath=false",
-    "-c",
     "init.defaultBranch=main",
+)
+DRIVER_PROGRAMS = ("clean", "smudge", "process")
+# What stafett itself writes into a log's .git/config, and what git writes there.
+EXPECTED_SETTINGS = frozenset(
+    {
+        "core.repositoryformatversion",
+        "core.filemode",
+        "core.bare",
+        "core.logallrefupdates",
+        "core.ignorecase",
+        "core.precomposeunicode",
+        "core.symlinks",
+        "diff.stafett.textconv",
+        "diff.stafett.binary",
+    }
 )
 
 
@@ -81,8 +103,9 @@ def git_bytes(
             GIT_COMMITTER_NAME=author,
             GIT_COMMITTER_EMAIL=email,
         )
+    overrides = _overrides(exe, repo, env) if (repo / ".git").is_dir() else ()
     result = subprocess.run(
-        [exe, *_SAFE_CONFIG, *args],
+        [exe, "--no-pager", *_options(_SAFE_CONFIG), *_options(overrides), *args],
         cwd=repo,
         env=env,
         input=input,
@@ -92,6 +115,57 @@ def git_bytes(
     if result.returncode != 0:
         raise StafettError("git_failed", command=args[0])
     return result.stdout
+
+
+def local_settings(repo: Path) -> list[str]:
+    """The names set in a log's own git config, with what it includes; reading them
+    runs nothing."""
+    environ = _ENVIRON.get()
+    env = dict(os.environ if environ is None else environ)
+    exe = shutil.which("git", path=env.get("PATH"))
+    return [] if exe is None else _local_names(exe, repo, env)
+
+
+def unexpected_settings(repo: Path) -> list[str]:
+    """Settings in a log's .git/config that stafett did not write, shown by their
+    section and key only (a name in between is anybody's text)."""
+    names = [name.lower() for name in local_settings(repo)]
+    return sorted({_shape(name) for name in names if name not in EXPECTED_SETTINGS})
+
+
+def _overrides(exe: str, repo: Path, env: dict[str, str]) -> tuple[str, ...]:
+    drivers = {
+        name[len("filter.") : name.rindex(".")]
+        for name in _local_names(exe, repo, env)
+        if name.startswith("filter.") and name.count(".") >= 2
+    }
+    if any("=" in d for d in drivers):
+        raise InvalidDocument("unexpected_git_setting", file=repo.name, setting="filter.*")
+    return tuple(f"filter.{d}.{key}=" for d in sorted(drivers) for key in DRIVER_PROGRAMS)
+
+
+def _local_names(exe: str, repo: Path, env: dict[str, str]) -> list[str]:
+    result = subprocess.run(
+        [exe, "config", "--local", "--includes", "--name-only", "--list"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        return []
+    return [n for n in result.stdout.decode("utf-8", "replace").splitlines() if n]
+
+
+def _shape(name: str) -> str:
+    section, _, rest = name.partition(".")
+    key = rest.rpartition(".")[2]
+    middle = ".*" if rest.count(".") else ""
+    return "".join(c for c in f"{section}{middle}.{key}" if c.isalnum() or c in ".*-")
+
+
+def _options(settings: Sequence[str]) -> list[str]:
+    return [part for setting in settings for part in ("-c", setting)]
 
 
 def init(repo: Path, config: dict[str, str]) -> None:

@@ -187,6 +187,10 @@ ERRORS: dict[str, tuple[str, str]] = {
         "{var} må være en dato (ÅÅÅÅ-MM-DD) eller et tidspunkt (ISO 8601), ikke «{value}».",
         "{var} must be a date (YYYY-MM-DD) or a time (ISO 8601), not “{value}”.",
     ),
+    "unexpected_git_setting": (
+        "Loggen {file} har en git-innstilling som stafett ikke har satt: {setting}. stafett kjører den ikke; fjern den med «git config --unset» i loggens mappe.",
+        "The log {file} has a git setting stafett did not make: {setting}. stafett does not run it; remove it with “git config --unset” in the log's folder.",
+    ),
     "newer_version": (
         "{file} er laget med en nyere stafett (formatversjon {version}); denne stafett kjenner formatversjon {known}. Oppdater stafett for å lese den.",
         "{file} was written by a newer stafett (format version {version}); this stafett knows format version {known}. Update stafett to read it.",

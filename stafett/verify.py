@@ -42,6 +42,10 @@ def verify_log(log: Log) -> VerifyReport:
         problems.append(exc)
     if not history.is_clean(log.path):
         problems.append(InvalidDocument("uncommitted_changes", file=log.id))
+    problems += [
+        InvalidDocument("unexpected_git_setting", file=log.short_id, setting=setting)
+        for setting in history.unexpected_settings(log.path)
+    ]
     for file in sorted(log.path.rglob("*")):
         rel = file.relative_to(log.path)
         if rel.parts[0] == ".git" or file.is_dir():

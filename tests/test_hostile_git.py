@@ -1,0 +1,59 @@
+"""A log folder sits on laptops and shared drives others can write to: its own
+.git/config and hooks are as untrusted as its files. No stafett command runs a
+program they name, and verify says they are there."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stafett.errors import ExitCode
+from tests.world import World
+
+
+def _plant(repo: Path, marks: Path) -> list[Path]:
+    """Every way we know for a log's own git settings to run a program."""
+    made = [marks / name for name in ("fsmonitor", "clean", "smudge", "process", "hook")]
+    touch = f'"{sys.executable}" -c "import pathlib,sys; pathlib.Path(sys.argv[1]).touch()"'
+
+    def config(key: str, value: str) -> None:
+        subprocess.run(["git", "config", key, value], cwd=repo, check=True)
+
+    config("core.fsmonitor", f"{touch} {made[0]}")
+    config("filter.Evil.clean", f"{touch} {made[1]}")
+    config("filter.Evil.smudge", f"{touch} {made[2]}")
+    config("filter.Evil.process", f"{touch} {made[3]}")
+    (repo / ".git" / "info").mkdir(exist_ok=True)
+    (repo / ".git" / "info" / "attributes").write_text("* filter=Evil\n", encoding="utf-8")
+    hooks = repo / ".git" / "hooks"
+    hooks.mkdir(exist_ok=True)
+    for name in ("reference-transaction", "post-index-change", "pre-commit", "post-commit"):
+        hook = hooks / name
+        hook.write_text(f"#!/bin/sh\n{touch} {made[4]}\n", encoding="utf-8")
+        hook.chmod(hook.stat().st_mode | stat.S_IEXEC)
+    return made
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the planted hook is a shell script")
+def test_a_logs_git_config_and_hooks_run_nothing(world: World) -> None:
+    world.person("nora", "Nora Bø", "kontaktlærer", "Bjørkly skole")
+    world.init("nora")
+    log_id = world.open_log("nora")
+    marks = world.root / "marks"
+    marks.mkdir()
+    repo = world.log_dir(log_id)
+    made = _plant(repo, marks)
+    world.run("nora", "note", "add", log_id[:6], "Skrevet etter at noen endret .git/config.")
+    world.run("nora", "show", log_id[:6])
+    world.run("nora", "level", "set", log_id[:6], "1", "--why", "Tiltak i egen tjeneste.")
+    found = world.run("nora", "verify", log_id[:6], code=int(ExitCode.INVALID)).out
+    assert [p.name for p in made if p.exists()] == []
+    assert "git-innstilling som stafett ikke har satt: core.fsmonitor" in found
+    assert "filter.*.clean" in found and "Evil" not in found
+    notes = world.run("nora", "--json", "history", log_id[:6]).json()
+    assert [e["action"] for e in notes[:2]] == ["level", "add"]
