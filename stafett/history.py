@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from stafett.errors import InvalidDocument, StafettError
+from stafett.errors import Conflict, InvalidDocument, StafettError
 from stafett.fsutil import write_atomic
 
 BRANCH = "main"
@@ -260,10 +260,20 @@ def is_clean(repo: Path) -> bool:
     return git(repo, "status", "--porcelain", "--untracked-files=all").strip() == ""
 
 
-def rollback(repo: Path) -> None:
-    """Put the work tree back to HEAD: undoes a write that did not reach its commit."""
+def rollback(repo: Path, own: Callable[[str], bool]) -> None:
+    """Put the work tree back to HEAD: undoes a write that did not reach its commit.
+
+    Untracked files that an unfinished stafett write left (`own`) go; any other
+    file is someone's (a sync tool's conflict copy, a user's own file) and is never
+    deleted: the write is refused, naming it."""
+    strays = [p for p in git(repo, "ls-files", "--others", "-z").split("\0") if p]
+    foreign = sorted(p for p in strays if not own(p))
+    if foreign:
+        shown = "".join(c if c.isprintable() else "?" for c in foreign[0][:120])
+        raise Conflict("stray_file", file=shown, count=len(foreign))
     git(repo, "reset", "-q", "--hard", "HEAD")
-    git(repo, "clean", "-q", "-f", "-d")
+    for rel in strays:
+        (repo / rel).unlink(missing_ok=True)
 
 
 def restore(repo: Path, paths: Sequence[str]) -> None:

@@ -8,8 +8,16 @@ import sys
 from pathlib import Path
 
 from stafett import yamlio
-from stafett.documents import DOCUMENT_CLASSES, ROOT_KINDS, Document, document_path, from_data
+from stafett.documents import (
+    DOCUMENT_CLASSES,
+    ROOT_KINDS,
+    SUFFIX,
+    Document,
+    document_path,
+    from_data,
+)
 from stafett.errors import InvalidDocument
+from stafett.ids import is_id
 from stafett.schema import validate
 from stafett.upgrade import upgrade
 
@@ -19,6 +27,18 @@ ATTRIBUTES = "*.age binary diff=stafett\n"
 
 def marker_text(log_id: str) -> str:
     return f"format_version: 1\nlog_id: {log_id}\n"
+
+
+def is_own_file(rel: str) -> bool:
+    """A file an unfinished stafett write may have left: a document at its place,
+    or the temporary sibling it was written through."""
+    folder, _, name = rel.rpartition("/")
+    if name.startswith(".") and name.endswith(".tmp"):
+        name = name[1:].rsplit(".", 2)[0]
+    if not folder:
+        return name in {document_path(kind, "x") for kind in ROOT_KINDS}
+    doc_id = name.removesuffix(SUFFIX)
+    return folder in DOCUMENT_CLASSES and name.endswith(SUFFIX) and is_id(doc_id)
 
 
 def parse_document(plain: bytes, rel: str, log_id: str) -> Document:

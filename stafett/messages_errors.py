@@ -191,6 +191,10 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Loggen {file} har en git-innstilling som stafett ikke har satt: {setting}. stafett kjører den ikke; fjern den med «git config --unset» i loggens mappe.",
         "The log {file} has a git setting stafett did not make: {setting}. stafett does not run it; remove it with “git config --unset” in the log's folder.",
     ),
+    "stray_file": (
+        "Loggmappen har en fil som stafett ikke har skrevet: «{file}» ({count} i alt). stafett sletter ikke filer andre har lagt der: flytt den ut av loggmappen og prøv igjen. Ingenting er endret.",
+        "The log folder has a file stafett did not write: “{file}” ({count} in all). stafett never deletes files others put there: move it out of the log folder and try again. Nothing was changed.",
+    ),
     "newer_version": (
         "{file} er laget med en nyere stafett (formatversjon {version}); denne stafett kjenner formatversjon {known}. Oppdater stafett for å lese den.",
         "{file} was written by a newer stafett (format version {version}); this stafett knows format version {known}. Update stafett to read it.",

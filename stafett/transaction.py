@@ -19,6 +19,7 @@ from stafett.consent import all_withdrawn
 from stafett.documents import Document, MemberList
 from stafett.errors import Conflict, NoAccess
 from stafett.fsutil import write_all
+from stafett.layout import is_own_file
 from stafett.schema import validate
 from stafett.values import parse_list
 
@@ -100,7 +101,7 @@ def begin(log: Log, action: str, subject: tuple[str, str] | None = None) -> Iter
         raise Conflict("log_locked") from None
     try:
         if not history.is_clean(log.path):
-            history.rollback(log.path)
+            history.rollback(log.path, is_own_file)
         log.forget()
         if log.profile().status == "closed":
             raise Conflict("log_closed")

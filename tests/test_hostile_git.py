@@ -57,3 +57,46 @@ def test_a_logs_git_config_and_hooks_run_nothing(world: World) -> None:
     assert "filter.*.clean" in found and "Evil" not in found
     notes = world.run("nora", "--json", "history", log_id[:6]).json()
     assert [e["action"] for e in notes[:2]] == ["level", "add"]
+
+
+def _tree(repo: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(repo).as_posix(): p.read_bytes()
+        for p in sorted(repo.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(repo).parts
+    }
+
+
+def test_a_users_file_in_a_log_folder_is_never_deleted(world: World) -> None:
+    world.person("nora", "Nora Bø", "kontaktlærer", "Bjørkly skole")
+    world.init("nora")
+    log_id = world.open_log("nora")
+    repo = world.log_dir(log_id)
+    note = world.run("nora", "--json", "note", "add", log_id[:6], "Første notat.").json()["id"]
+    copy = repo / "note" / f"{note}.yaml.age (Noras konfliktkopi)"
+    copy.write_bytes((repo / "note" / f"{note}.yaml.age").read_bytes())
+    own = repo / "mine notater æøå.txt"
+    own.write_text("Noras egne stikkord.\n", encoding="utf-8")
+    before = _tree(repo)
+    refused = world.run("nora", "note", "add", log_id[:6], "Andre notat.", code=5)
+    assert "mine notater æøå.txt" in refused.err and "(2 i alt)" in refused.err
+    assert "Ingenting er endret" in refused.err
+    assert _tree(repo) == before
+    copy.unlink()
+    own.rename(world.root / own.name)
+    world.run("nora", "note", "add", log_id[:6], "Andre notat.")
+    assert (world.root / own.name).read_text("utf-8") == "Noras egne stikkord.\n"
+
+
+def test_what_an_unfinished_write_left_is_cleaned_up(world: World) -> None:
+    world.person("nora", "Nora Bø", "kontaktlærer", "Bjørkly skole")
+    world.init("nora")
+    log_id = world.open_log("nora")
+    repo = world.log_dir(log_id)
+    leftover = repo / "note" / "0123456789abcdefghjk.yaml.age"
+    leftover.parent.mkdir(exist_ok=True)
+    leftover.write_bytes(b"half a write")
+    (repo / "note" / ".0123456789abcdefghjk.yaml.age.ab12cd34.tmp").write_bytes(b"half")
+    world.run("nora", "note", "add", log_id[:6], "Etter et avbrutt skriv.")
+    assert not leftover.exists()
+    assert "i orden" in world.run("nora", "verify", log_id[:6]).out
