@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stafett import history, ids, transaction
+from stafett.clock import age_of_file
 from stafett.documents import (
     Child,
     Concern,
@@ -24,6 +27,9 @@ from stafett.layout import ATTRIBUTES, MARKER_FILE, git_settings, marker_text
 from stafett.log import Log
 from stafett.schoolyear import school_year
 from stafett.values import check_handle, check_text, handle_from_name, optional_text, parse_date
+
+STAGING_PREFIX = ".new-"
+ABANDONED = 3600.0  # seconds
 
 if TYPE_CHECKING:
     from stafett.people import Card
@@ -149,6 +155,15 @@ def create_imported(
     return build(store, log_id, members, [profile, members, *kept, stamp], message, reuse)
 
 
+def drop_abandoned(folder: Path) -> None:
+    """Staging folders of new logs whose builder was killed: a build takes
+    seconds, so one untouched for an hour is abandoned. Only stafett makes them."""
+    for staging in folder.glob(f"{STAGING_PREFIX}*"):
+        with contextlib.suppress(OSError):
+            if staging.is_dir() and not staging.is_symlink() and age_of_file(staging) > ABANDONED:
+                shutil.rmtree(staging)
+
+
 def coordinator_member(card: Card, today: date) -> Member:
     return Member(
         id=ids.new_id(),
@@ -176,7 +191,8 @@ def build(
     `reuse` maps document ids to plaintext already read and validated (an import):
     it is encrypted as it is, since writing the YAML again cost more than all else."""
     final = store.root / "logs" / log_id
-    staging = store.root / "logs" / f".new-{log_id}"
+    staging = store.root / "logs" / f"{STAGING_PREFIX}{log_id}"
+    drop_abandoned(store.root / "logs")
     texts = reuse or {}
     try:
         history.init(staging, git_settings())

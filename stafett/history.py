@@ -260,6 +260,12 @@ def is_clean(repo: Path) -> bool:
     return git(repo, "status", "--porcelain", "--untracked-files=all").strip() == ""
 
 
+def drop_stale_index_lock(repo: Path) -> None:
+    """Call only under stafett's own lock of the log: git's index.lock is then left
+    by a process that was killed, and would block every later write."""
+    (repo / ".git" / "index.lock").unlink(missing_ok=True)
+
+
 def rollback(repo: Path, own: Callable[[str], bool]) -> None:
     """Put the work tree back to HEAD: undoes a write that did not reach its commit.
 

@@ -100,6 +100,7 @@ def begin(log: Log, action: str, subject: tuple[str, str] | None = None) -> Iter
     except Timeout:
         raise Conflict("log_locked") from None
     try:
+        history.drop_stale_index_lock(log.path)
         if not history.is_clean(log.path):
             history.rollback(log.path, is_own_file)
         log.forget()

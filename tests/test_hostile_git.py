@@ -100,3 +100,28 @@ def test_what_an_unfinished_write_left_is_cleaned_up(world: World) -> None:
     world.run("nora", "note", "add", log_id[:6], "Etter et avbrutt skriv.")
     assert not leftover.exists()
     assert "i orden" in world.run("nora", "verify", log_id[:6]).out
+
+
+def test_a_lock_left_by_a_killed_git_does_not_block_the_log(world: World) -> None:
+    world.person("nora", "Nora Bø", "kontaktlærer", "Bjørkly skole")
+    world.init("nora")
+    log_id = world.open_log("nora")
+    stale = world.log_dir(log_id) / ".git" / "index.lock"
+    stale.write_bytes(b"")
+    world.run("nora", "note", "add", log_id[:6], "Etter at git ble drept midt i et skriv.")
+    assert not stale.exists()
+    assert "i orden" in world.run("nora", "verify", log_id[:6]).out
+
+
+def test_a_new_log_killed_while_built_is_cleaned_up(world: World) -> None:
+    world.person("nora", "Nora Bø", "kontaktlærer", "Bjørkly skole")
+    world.init("nora")
+    logs = world.store_path / "logs"
+    abandoned, building = logs / ".new-0123456789abcdefghjk", logs / ".new-abcdefghjk0123456789"
+    for folder in (abandoned, building):
+        (folder / "note").mkdir(parents=True)
+        (folder / "note" / "x.yaml.age").write_bytes(b"age")
+    two_hours_ago = abandoned.stat().st_mtime - 7200
+    os.utime(abandoned, (two_hours_ago, two_hours_ago))
+    world.open_log("nora")
+    assert not abandoned.exists() and building.exists()
