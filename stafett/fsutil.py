@@ -5,7 +5,12 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import stat
 from pathlib import Path
+
+from stafett.errors import InvalidDocument, NotFound
+
+MAX_DOCUMENT = 16 * 1024 * 1024
 
 
 def write_atomic(path: Path, data: bytes, private: bool = False, sync: bool = True) -> None:
@@ -41,3 +46,26 @@ def write_all(files: list[tuple[Path, bytes]]) -> None:
 
 def write_text_atomic(path: Path, text: str, private: bool = False) -> None:
     write_atomic(path, text.encode("utf-8"), private=private)
+
+
+def read_regular(path: Path, name: str, limit: int = MAX_DOCUMENT) -> bytes:
+    """A file inside a log, read only if it is a regular file of sane size: a link
+    (to /dev/zero, or to a file outside the log) or a device is never followed.
+    `name` is how messages name it."""
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        if path.is_symlink():
+            raise InvalidDocument("unexpected_file", file=name)
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise NotFound("file_missing", file=name) from None
+    except OSError:
+        raise InvalidDocument("unexpected_file", file=name) from None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise InvalidDocument("unexpected_file", file=name)
+        data = fh.read(limit + 1) if info.st_size <= limit else b""
+        if len(data) > limit or info.st_size > limit:
+            raise InvalidDocument("document_too_large", file=name)
+        return data

@@ -7,6 +7,7 @@ and the commit machinery in transaction.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -28,6 +29,7 @@ from stafett.documents import (
     document_path,
 )
 from stafett.errors import NoAccess, NotFound
+from stafett.fsutil import read_regular
 from stafett.layout import parse_document
 from stafett.views import MeasureView, measure_views
 
@@ -59,10 +61,7 @@ class Log:
 
     def read_plain(self, rel: str) -> tuple[Document, bytes]:
         """The document and the plaintext it was read from, for re-encrypting as is."""
-        try:
-            data = (self.path / rel).read_bytes()
-        except OSError:
-            raise NotFound("file_missing", file=rel) from None
+        data = read_regular(self.path / rel, rel)
         plain = crypto.decrypt(data, self.store.identity, rel)
         return parse_document(plain, rel, self.id), plain
 
@@ -203,8 +202,9 @@ class Log:
 
     def files(self) -> list[str]:
         """Every document file of the log, relative and '/'-separated."""
-        return sorted(
-            p.relative_to(self.path).as_posix()
-            for p in self.path.rglob(f"*{SUFFIX}")
-            if ".git" not in p.relative_to(self.path).parts
-        )
+        found = []
+        for folder, dirs, names in os.walk(self.path, followlinks=False):
+            dirs[:] = [d for d in dirs if d != ".git"]
+            base = Path(folder).relative_to(self.path)
+            found += [(base / n).as_posix() for n in names if n.endswith(SUFFIX)]
+        return sorted(found)

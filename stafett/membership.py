@@ -25,6 +25,7 @@ from stafett.documents import (
     Withdrawal,
 )
 from stafett.errors import Conflict, InvalidDocument, NoAccess, UsageError
+from stafett.fsutil import read_regular
 from stafett.people import Card, find_person
 from stafett.values import (
     check_handle,
@@ -314,7 +315,7 @@ def reencrypt(log: Log, change: Transaction, old: MemberList, new: MemberList) -
         if rel in written:
             continue
         try:
-            plain = crypto.decrypt((log.path / rel).read_bytes(), log.store.identity, rel)
+            plain = crypto.decrypt(read_regular(log.path / rel, rel), log.store.identity, rel)
         except NoAccess:
             skipped += 1
             continue

@@ -195,6 +195,10 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Loggmappen har en fil som stafett ikke har skrevet: «{file}» ({count} i alt). stafett sletter ikke filer andre har lagt der: flytt den ut av loggmappen og prøv igjen. Ingenting er endret.",
         "The log folder has a file stafett did not write: “{file}” ({count} in all). stafett never deletes files others put there: move it out of the log folder and try again. Nothing was changed.",
     ),
+    "document_too_large": (
+        "Filen {file} er for stor til å være et dokument i en stafettlogg.",
+        "The file {file} is too large to be a document of a stafettlogg.",
+    ),
     "newer_version": (
         "{file} er laget med en nyere stafett (formatversjon {version}); denne stafett kjenner formatversjon {known}. Oppdater stafett for å lese den.",
         "{file} was written by a newer stafett (format version {version}); this stafett knows format version {known}. Update stafett to read it.",

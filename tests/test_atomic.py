@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 
-from stafett.errors import ExitCode
+import pytest
+
 from tests.test_cli_errors import snapshot
 from tests.world import World
 
@@ -43,17 +46,24 @@ def test_leftovers_of_a_crashed_write_are_rolled_back(world: World) -> None:
     assert "i orden" in world.run("nora", "verify").out
 
 
+@pytest.mark.skipif(os.name == "nt", reason="the failing git is a shell script")
 def test_a_failing_git_leaves_the_log_as_it_was(world: World) -> None:
     log_id = _setup(world)
-    repo = world.log_dir(log_id)
     before = snapshot(world, log_id)
-    lock = repo / ".git" / "index.lock"
-    lock.write_text("", encoding="utf-8")
+    real = shutil.which("git")
+    assert real is not None
+    fake = world.root / "bin"
+    fake.mkdir()
+    (fake / "git").write_text(
+        f'#!/bin/sh\nfor a in "$@"; do [ "$a" = add ] && exit 1; done\nexec "{real}" "$@"\n',
+        encoding="utf-8",
+    )
+    (fake / "git").chmod(0o755)
+    path = f"{fake}{os.pathsep}{os.environ.get('PATH', '')}"
     result = world.run(
-        "nora", "note", "add", log_id[:6], "Dette skal ikke lagres.", code=int(ExitCode.ERROR)
+        "nora", "note", "add", log_id[:6], "Dette skal ikke lagres.", code=1, PATH=path
     )
     assert result.err.strip() == "git add feilet. Loggen er ikke endret."
-    lock.unlink()
     assert snapshot(world, log_id)[0] == before[0]
     assert snapshot(world, log_id)[2] == before[2]
 

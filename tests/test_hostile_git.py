@@ -125,3 +125,24 @@ def test_a_new_log_killed_while_built_is_cleaned_up(world: World) -> None:
     os.utime(abandoned, (two_hours_ago, two_hours_ago))
     world.open_log("nora")
     assert not abandoned.exists() and building.exists()
+
+
+def test_a_link_inside_a_log_is_never_followed(world: World) -> None:
+    world.person("nora", "Nora Bø", "kontaktlærer", "Bjørkly skole")
+    world.init("nora")
+    log_id = world.open_log("nora")
+    other = world.open_log("nora", "Jonas Ås", concern="Jonas sover dårlig om dagen.")
+    repo = world.log_dir(log_id)
+    elsewhere = next((world.log_dir(other) / "concern").glob("*.yaml.age"))
+    link = repo / "concern" / elsewhere.name
+    link.parent.mkdir(exist_ok=True)
+    try:
+        link.symlink_to(elsewhere)
+    except OSError:
+        pytest.skip("this system does not let us make links")
+    who = ["-c", "user.name=x", "-c", "user.email=x@stafett.invalid"]
+    for args in (["add", "."], [*who, "commit", "-q", "-m", "add concern x"]):
+        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+    refused = world.run("nora", "show", log_id[:6], code=int(ExitCode.INVALID))
+    assert refused.err.strip() == f"Filen concern/{elsewhere.name} hører ikke hjemme i en logg."
+    assert "Jonas" not in refused.out + refused.err
