@@ -9,11 +9,9 @@ their computer's clock, so it grants nothing.
 
 from __future__ import annotations
 
-import time as time_module
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from pathlib import Path
 
 from stafett.errors import UsageError
 
@@ -49,12 +47,6 @@ class FixedClock(Clock):
 
 
 SYSTEM = Clock()
-
-
-def age_of_file(path: Path) -> float:
-    """Seconds since `path` last changed, by the computer's clock (as the file
-    system keeps it), whatever clock a store runs on."""
-    return time_module.time() - path.stat().st_mtime
 
 
 def at(moment: date | datetime | str) -> FixedClock:

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stafett import history, ids, transaction
-from stafett.clock import age_of_file
 from stafett.documents import (
     Child,
     Concern,
@@ -155,12 +154,16 @@ def create_imported(
     return build(store, log_id, members, [profile, members, *kept, stamp], message, reuse)
 
 
-def drop_abandoned(folder: Path) -> None:
+def drop_abandoned(fresh: Path) -> None:
     """Staging folders of new logs whose builder was killed: a build takes
-    seconds, so one untouched for an hour is abandoned. Only stafett makes them."""
-    for staging in folder.glob(f"{STAGING_PREFIX}*"):
+    seconds, so one untouched for an hour before `fresh` (made just now) was
+    begun is abandoned. Times are the file system's, on both sides. Only stafett
+    makes these folders."""
+    now = fresh.stat().st_mtime
+    for staging in fresh.parent.glob(f"{STAGING_PREFIX}*"):
         with contextlib.suppress(OSError):
-            if staging.is_dir() and not staging.is_symlink() and age_of_file(staging) > ABANDONED:
+            old = now - staging.stat().st_mtime > ABANDONED
+            if old and staging.is_dir() and not staging.is_symlink():
                 shutil.rmtree(staging)
 
 
@@ -192,10 +195,10 @@ def build(
     it is encrypted as it is, since writing the YAML again cost more than all else."""
     final = store.root / "logs" / log_id
     staging = store.root / "logs" / f"{STAGING_PREFIX}{log_id}"
-    drop_abandoned(store.root / "logs")
     texts = reuse or {}
     try:
         history.init(staging, git_settings())
+        drop_abandoned(staging)
         write_text_atomic(staging / ".gitattributes", ATTRIBUTES)
         write_text_atomic(staging / MARKER_FILE, marker_text(log_id))
         transaction.first_commit(
