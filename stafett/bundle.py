@@ -21,6 +21,7 @@ from stafett.create import create_imported
 from stafett.disclosure import Exported, chosen_handover, new_record, receiver
 from stafett.documents import Document, Exporter, Member, Provenance
 from stafett.errors import Conflict, InvalidDocument, NoAccess, StafettError
+from stafett.fsutil import STORE_LOCK, locked
 from stafett.layout import parse_document
 from stafett.log import Log
 from stafett.schema import validate
@@ -124,9 +125,6 @@ def import_bundle(store: Store, data: bytes) -> Log:
     manifest = _manifest(files)
     raw: dict[str, bytes] = {}
     docs = _documents(store, files, manifest, raw)
-    duplicate = _already_imported(store, manifest["bundle_id"])
-    if duplicate:
-        raise Conflict("bundle_already_imported", log=duplicate)
     known = any(p.signing_key == manifest["exporter"]["signing_key"] for p in store.people())
     provenance = Provenance(
         id=ids.new_id(),
@@ -145,7 +143,11 @@ def import_bundle(store: Store, data: bytes) -> Log:
         Member.from_data({**m, "since": store.clock.today(), "until": store.clock.today()})
         for m in manifest["members"]
     )
-    return create_imported(store, docs, former, provenance, raw)
+    with locked(store.root / STORE_LOCK, "store_locked"):
+        duplicate = _already_imported(store, manifest["bundle_id"])
+        if duplicate:
+            raise Conflict("bundle_already_imported", log=duplicate)
+        return create_imported(store, docs, former, provenance, raw)
 
 
 def _untar(archive: bytes) -> dict[str, bytes]:

@@ -6,9 +6,10 @@ import contextlib
 import os
 import secrets
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
-from stafett.errors import InvalidDocument, NotFound
+from stafett.errors import Conflict, InvalidDocument, NotFound
 
 MAX_DOCUMENT = 16 * 1024 * 1024
 
@@ -69,3 +70,25 @@ def read_regular(path: Path, name: str, limit: int = MAX_DOCUMENT) -> bytes:
         if len(data) > limit or info.st_size > limit:
             raise InvalidDocument("document_too_large", file=name)
         return data
+
+
+LOCK_TIMEOUT = 30.0
+STORE_LOCK = ".stafett.lock"  # in a store's folder: people.yaml, store.yaml, imports
+
+
+@contextlib.contextmanager
+def locked(path: Path, busy: str, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the lock file `path` (portable, by filelock) for a read-modify-write;
+    `busy` is the error key when another process holds it past `timeout`. Locks
+    serialise writers on one machine; they do not reach across machines."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(path), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise Conflict(busy) from None
+    try:
+        yield
+    finally:
+        lock.release()

@@ -199,6 +199,10 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Filen {file} er for stor til å være et dokument i en stafettlogg.",
         "The file {file} is too large to be a document of a stafettlogg.",
     ),
+    "store_locked": (
+        "Lageret er opptatt av en annen stafett-kommando; prøv igjen om litt.",
+        "The store is busy with another stafett command; try again shortly.",
+    ),
     "newer_version": (
         "{file} er laget med en nyere stafett (formatversjon {version}); denne stafett kjenner formatversjon {known}. Oppdater stafett for å lese den.",
         "{file} was written by a newer stafett (format version {version}); this stafett knows format version {known}. Update stafett to read it.",

@@ -14,7 +14,7 @@ from stafett import yamlio
 from stafett.crypto import check_recipient
 from stafett.documents import FORMAT_VERSION, Record
 from stafett.errors import Conflict, NotFound
-from stafett.fsutil import write_text_atomic
+from stafett.fsutil import STORE_LOCK, locked, write_text_atomic
 from stafett.schema import validate
 from stafett.values import check_handle, check_text, handle_from_name
 
@@ -78,13 +78,16 @@ def save_people(root: Path, people: list[Card]) -> None:
 
 
 def add_person(root: Path, card: Card, handle: str | None = None) -> Card:
-    people = load_people(root)
+    """Read, check and write people.yaml under the store's lock: two people added
+    at once both stay."""
     card = replace(card, handle=check_handle(handle or card.handle or handle_from_name(card.name)))
-    if any(p.handle == card.handle for p in people):
-        raise Conflict("handle_taken", handle=card.handle)
-    if any(p.recipient == card.recipient for p in people):
-        raise Conflict("recipient_taken", handle=card.handle)
-    save_people(root, [*people, card])
+    with locked(root / STORE_LOCK, "store_locked"):
+        people = load_people(root)
+        if any(p.handle == card.handle for p in people):
+            raise Conflict("handle_taken", handle=card.handle)
+        if any(p.recipient == card.recipient for p in people):
+            raise Conflict("recipient_taken", handle=card.handle)
+        save_people(root, [*people, card])
     return card
 
 

@@ -18,7 +18,7 @@ from stafett import crypto, history, ids, yamlio
 from stafett.consent import all_withdrawn
 from stafett.documents import Document, MemberList
 from stafett.errors import Conflict, NoAccess
-from stafett.fsutil import write_all
+from stafett.fsutil import locked, write_all
 from stafett.layout import is_own_file
 from stafett.schema import validate
 from stafett.values import parse_list
@@ -92,14 +92,7 @@ class Transaction:
 @contextmanager
 def begin(log: Log, action: str, subject: tuple[str, str] | None = None) -> Iterator[Transaction]:
     """Serialise writers, start from a clean HEAD, and commit all or nothing."""
-    from filelock import FileLock, Timeout
-
-    lock = FileLock(str(log.path / ".git" / "stafett.lock"), timeout=LOCK_TIMEOUT)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise Conflict("log_locked") from None
-    try:
+    with locked(log.path / ".git" / "stafett.lock", "log_locked", LOCK_TIMEOUT):
         history.drop_stale_index_lock(log.path)
         if not history.is_clean(log.path):
             history.rollback(log.path, is_own_file)
@@ -111,8 +104,6 @@ def begin(log: Log, action: str, subject: tuple[str, str] | None = None) -> Iter
         change = Transaction(log, action, subject)
         yield change
         commit(change)
-    finally:
-        lock.release()
 
 
 def commit(change: Transaction) -> str:
