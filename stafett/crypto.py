@@ -58,7 +58,7 @@ def identity_from_secret(secret: str) -> Identity:
     try:
         native = _identity(secret)
     except pyrage.IdentityError:
-        raise InvalidDocument("key_file_corrupt") from None
+        raise NoAccess("key_file_corrupt") from None
     return Identity(secret, str(native.to_public()), native)
 
 
@@ -66,7 +66,7 @@ def parse_key_file(text: str) -> Identity:
     """Read a key file as age-keygen writes it: comments, then one secret key line."""
     secrets = [line.strip() for line in text.splitlines() if line.startswith(SECRET_PREFIX)]
     if len(secrets) != 1:
-        raise InvalidDocument("key_file_corrupt")
+        raise NoAccess("key_file_corrupt")
     return identity_from_secret(secrets[0])
 
 

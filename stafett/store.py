@@ -159,7 +159,9 @@ class Store:
         return Log(self, ids.resolve(ref, self.log_ids(), "log"))
 
     def logs(self) -> Logs:
-        """Every log the caller can read; the others are skipped and counted."""
+        """Every log the caller can read; the others are skipped and counted. A key
+        that cannot be opened is an error here, not a store of logs all skipped."""
+        self.identity  # noqa: B018 (unlocks the key, or raises)
         return Logs(self, self.log_ids())
 
     def report(self, name: str, **args: Unpack[ReportArgs]) -> Report:
