@@ -16,6 +16,7 @@ from stafett import history
 from stafett.cli.context import Env, Environment
 from stafett.errors import ExitCode, StafettError
 from stafett.i18n import pick_language, text
+from stafett.render.text import visible
 
 # First word of a command -> the module that registers it. A command imports and
 # builds only its own module: building every command costs ~30 ms a call.
@@ -124,7 +125,7 @@ def _failed(exc: Exception, io: Environment, lang: str, debug: bool) -> int:
     if isinstance(exc, StafettError):
         if debug:
             traceback.print_exception(exc, file=io.stderr)
-        io.stderr.write(exc.message(lang) + "\n")
+        io.stderr.write(visible(exc.message(lang)) + "\n")
         return int(exc.exit_code)
     if isinstance(exc, typer.Abort):
         return int(ExitCode.ERROR)

@@ -10,7 +10,6 @@ and tests run the CLI in-process, without touching the process's own.
 from __future__ import annotations
 
 import getpass
-import json
 import os
 import sys
 from collections.abc import Mapping
@@ -22,6 +21,7 @@ import typer
 
 from stafett.clock import Clock, from_environ
 from stafett.errors import NoAccess, UsageError
+from stafett.render.text import json_text, visible
 
 if TYPE_CHECKING:
     from stafett.crypto import Identity
@@ -133,19 +133,16 @@ class Env:
         return Store.open(root, identity=self.identity, clock=self.clock)
 
     def out(self, text: str) -> None:
-        self.io.stdout.write(text + "\n")
+        """Everything a command prints goes here or to `warn`: text from a log or a
+        bundle was typed by someone, so control characters show, never act."""
+        self.io.stdout.write(visible(text) + "\n")
 
     def warn(self, text: str) -> None:
-        self.io.stderr.write(text + "\n")
+        self.io.stderr.write(visible(text) + "\n")
 
     def emit(self, value: Any, human: str) -> None:
         """JSON for scripts with --json, else the text for people."""
-        from stafett.render.text import to_json_data
-
-        if self.json:
-            self.out(json.dumps(to_json_data(value), ensure_ascii=False, indent=2))
-        else:
-            self.out(human)
+        self.out(json_text(value) if self.json else human)
 
 
 def env_of(ctx: typer.Context) -> Env:

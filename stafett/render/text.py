@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -45,8 +46,30 @@ def to_json_data(value: Any) -> Any:
     return value
 
 
+# Characters that act on a terminal instead of showing: C0 controls but tab and
+# newline, DEL, C1 controls, bidirectional marks and overrides, line separators.
+INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+)
+
+
+def visible(text: str) -> str:
+    """Text someone typed, safe on a terminal: every control character shows as an
+    escape (\\x1b, \\u202e) instead of acting, so a name cannot paint a green
+    "(verifisert)" or turn a line around."""
+    return INVISIBLE.sub(lambda m: _escape(m.group(), "x", 2), text)
+
+
 def json_text(value: Any) -> str:
-    return json.dumps(to_json_data(value), ensure_ascii=False, indent=2)
+    """JSON for scripts; the same characters as \\u escapes, which JSON reads back
+    as they were typed."""
+    text = json.dumps(to_json_data(value), ensure_ascii=False, indent=2)
+    return INVISIBLE.sub(lambda m: _escape(m.group(), "u", 4), text)
+
+
+def _escape(char: str, letter: str, digits: int) -> str:
+    code = ord(char)
+    return f"\\{letter}{code:0{digits}x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int = WIDTH) -> str:
