@@ -16,6 +16,13 @@ from stafett.errors import ExitCode
 from tests.world import World
 
 
+@pytest.fixture
+def opened(world: World) -> tuple[World, str]:
+    world.person("nora", "Nora Bø", "kontaktlærer", "Bjørkly skole")
+    world.init("nora")
+    return world, world.open_log("nora")
+
+
 def _plant(repo: Path, marks: Path) -> list[Path]:
     """Every way we know for a log's own git settings to run a program."""
     made = [marks / name for name in ("fsmonitor", "clean", "smudge", "process", "hook")]
@@ -40,10 +47,8 @@ def _plant(repo: Path, marks: Path) -> list[Path]:
 
 
 @pytest.mark.skipif(os.name == "nt", reason="the planted hook is a shell script")
-def test_a_logs_git_config_and_hooks_run_nothing(world: World) -> None:
-    world.person("nora", "Nora Bø", "kontaktlærer", "Bjørkly skole")
-    world.init("nora")
-    log_id = world.open_log("nora")
+def test_a_logs_git_config_and_hooks_run_nothing(opened: tuple[World, str]) -> None:
+    world, log_id = opened
     marks = world.root / "marks"
     marks.mkdir()
     repo = world.log_dir(log_id)
@@ -67,10 +72,8 @@ def _tree(repo: Path) -> dict[str, bytes]:
     }
 
 
-def test_a_users_file_in_a_log_folder_is_never_deleted(world: World) -> None:
-    world.person("nora", "Nora Bø", "kontaktlærer", "Bjørkly skole")
-    world.init("nora")
-    log_id = world.open_log("nora")
+def test_a_users_file_in_a_log_folder_is_never_deleted(opened: tuple[World, str]) -> None:
+    world, log_id = opened
     repo = world.log_dir(log_id)
     note = world.run("nora", "--json", "note", "add", log_id[:6], "Første notat.").json()["id"]
     copy = repo / "note" / f"{note}.yaml.age (Noras konfliktkopi)"
@@ -88,10 +91,8 @@ def test_a_users_file_in_a_log_folder_is_never_deleted(world: World) -> None:
     assert (world.root / own.name).read_text("utf-8") == "Noras egne stikkord.\n"
 
 
-def test_what_an_unfinished_write_left_is_cleaned_up(world: World) -> None:
-    world.person("nora", "Nora Bø", "kontaktlærer", "Bjørkly skole")
-    world.init("nora")
-    log_id = world.open_log("nora")
+def test_what_an_unfinished_write_left_is_cleaned_up(opened: tuple[World, str]) -> None:
+    world, log_id = opened
     repo = world.log_dir(log_id)
     leftover = repo / "note" / "0123456789abcdefghjk.yaml.age"
     leftover.parent.mkdir(exist_ok=True)
@@ -102,10 +103,8 @@ def test_what_an_unfinished_write_left_is_cleaned_up(world: World) -> None:
     assert "i orden" in world.run("nora", "verify", log_id[:6]).out
 
 
-def test_a_lock_left_by_a_killed_git_does_not_block_the_log(world: World) -> None:
-    world.person("nora", "Nora Bø", "kontaktlærer", "Bjørkly skole")
-    world.init("nora")
-    log_id = world.open_log("nora")
+def test_a_lock_left_by_a_killed_git_does_not_block_the_log(opened: tuple[World, str]) -> None:
+    world, log_id = opened
     stale = world.log_dir(log_id) / ".git" / "index.lock"
     stale.write_bytes(b"")
     world.run("nora", "note", "add", log_id[:6], "Etter at git ble drept midt i et skriv.")
@@ -127,10 +126,8 @@ def test_a_new_log_killed_while_built_is_cleaned_up(world: World) -> None:
     assert not abandoned.exists() and building.exists()
 
 
-def test_a_link_inside_a_log_is_never_followed(world: World) -> None:
-    world.person("nora", "Nora Bø", "kontaktlærer", "Bjørkly skole")
-    world.init("nora")
-    log_id = world.open_log("nora")
+def test_a_link_inside_a_log_is_never_followed(opened: tuple[World, str]) -> None:
+    world, log_id = opened
     other = world.open_log("nora", "Jonas Ås", concern="Jonas sover dårlig om dagen.")
     repo = world.log_dir(log_id)
     elsewhere = next((world.log_dir(other) / "concern").glob("*.yaml.age"))
