@@ -25,9 +25,17 @@ from stafett.fsutil import write_text_atomic
 from stafett.layout import ATTRIBUTES, MARKER_FILE, git_settings, marker_text
 from stafett.log import Log
 from stafett.schoolyear import school_year
-from stafett.values import check_handle, check_text, handle_from_name, optional_text, parse_date
+from stafett.values import (
+    NAME_LIMIT,
+    check_handle,
+    check_text,
+    handle_from_name,
+    optional_text,
+    parse_date,
+)
 
 STAGING_PREFIX = ".new-"
+OLDEST = 25  # BTI follows children and young people up to 24
 ABANDONED = 3600.0  # seconds
 
 if TYPE_CHECKING:
@@ -108,16 +116,18 @@ def new_child(
 ) -> Child:
     """The child as typed, with the school year the grade is for (this one)."""
     child = Child(
-        name=check_text(name, "child_name"),
+        name=check_text(name, "child_name", NAME_LIMIT),
         born=parse_date(born, "born"),
         national_id=optional_text(national_id),
-        school=check_text(school, "school"),
+        school=check_text(school, "school", NAME_LIMIT),
         grade=grade,
         grade_year=school_year(today),
         language=optional_text(language),
     )
     if child.born > today:
         raise UsageError("born_in_future")
+    if child.born < today.replace(year=today.year - OLDEST, day=1):
+        raise UsageError("born_too_early", years=OLDEST)
     if not -1 <= grade <= 13:
         raise UsageError("bad_grade")
     return child

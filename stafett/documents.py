@@ -37,7 +37,13 @@ class Record:
     def from_data(cls, data: dict[str, Any]) -> Self:
         hints = _hints(typing.cast(type, cls))
         names = _field_names(typing.cast(type, cls))
-        values = {names[k]: _load_value(hints[names[k]], v) for k, v in data.items() if k in names}
+        values = {}
+        for key, value in data.items():
+            if key in names:
+                try:
+                    values[names[key]] = _load_value(hints[names[key]], value)
+                except (ValueError, TypeError, OverflowError):
+                    raise InvalidDocument("schema_bad_value", file="", field=key) from None
         try:
             return cls(**values)
         except TypeError:

@@ -49,7 +49,10 @@ def parse_document(plain: bytes, rel: str, log_id: str) -> Document:
         raise InvalidDocument("unknown_kind", file=rel)
     data = upgrade(data, rel)
     validate(str(kind), yamlio.jsonable(data), rel)
-    doc = from_data(data)
+    try:
+        doc = from_data(data)
+    except InvalidDocument as exc:
+        raise InvalidDocument(exc.key, **{**exc.params, "file": rel}) from None
     expected = log_id if kind in ROOT_KINDS else doc.id
     if document_path(doc.kind, expected) != rel or doc.id != expected:
         raise InvalidDocument("path_mismatch", file=rel)

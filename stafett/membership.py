@@ -28,6 +28,7 @@ from stafett.errors import Conflict, InvalidDocument, NoAccess, UsageError
 from stafett.fsutil import read_regular
 from stafett.people import Card, find_person
 from stafett.values import (
+    NAME_LIMIT,
     check_handle,
     check_text,
     handle_from_name,
@@ -85,8 +86,8 @@ def new_member(
     return Member(
         id=ids.new_id(),
         since=log.store.clock.today(),
+        name=check_text(name, "name", NAME_LIMIT),
         handle=check_handle(handle or handle_from_name(name)),
-        name=check_text(name, "name"),
         role=parse_choice("role", role),
         title=optional_text(title),
         service=optional_text(service),
@@ -198,10 +199,7 @@ def add_consent(
             raise UsageError("empty_field", field="given_by")
         if not named:
             raise UsageError("empty_field", field="services")
-        start = parse_date(valid_from, "valid_from") if valid_from else log.store.clock.today()
-        until = parse_date(valid_until, "valid_until")
-        if until < start:
-            raise UsageError("until_before_from")
+        start, until = _period(log, valid_from, valid_until)
         consent = Consent(
             **change.header(None),
             given_by=tuple(dict.fromkeys(log.member(g).id for g in givers)),
@@ -215,6 +213,16 @@ def add_consent(
         )
         change.add(consent)
     return consent
+
+
+def _period(log: Log, valid_from: date | str | None, valid_until: date | str) -> tuple[date, date]:
+    """From (today unless given) and until, in that order."""
+    today = log.store.clock.today()
+    start = parse_date(valid_from, "valid_from") if valid_from is not None else today
+    until = parse_date(valid_until, "valid_until")
+    if until < start:
+        raise UsageError("until_before_from")
+    return start, until
 
 
 def withdraw_consent(
@@ -236,7 +244,7 @@ def withdraw_consent(
         if unknown:
             raise UsageError("service_not_in_consent", service=unknown[0])
         withdrawal = Withdrawal(
-            date=parse_date(when, "date") if when else log.store.clock.today(),
+            date=parse_date(when, "date") if when is not None else log.store.clock.today(),
             by=log.member(by, current=False).id,
             services=named,
         )

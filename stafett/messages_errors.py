@@ -203,6 +203,18 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Lageret er opptatt av en annen stafett-kommando; prøv igjen om litt.",
         "The store is busy with another stafett command; try again shortly.",
     ),
+    "field_too_long": (
+        "«{field}» er for langt. Ingenting er lagret.",
+        "“{field}” is too long. Nothing was saved.",
+    ),
+    "field_not_accepted": (
+        "«{field}» har en verdi som ikke kan lagres. Ingenting er lagret.",
+        "“{field}” has a value that cannot be saved. Nothing was saved.",
+    ),
+    "born_too_early": (
+        "Fødselsdatoen er mer enn {years} år tilbake; en stafettlogg følger barn og unge til de er 24.",
+        "The birth date is more than {years} years ago; a stafettlogg follows children and young people until they are 24.",
+    ),
     "newer_version": (
         "{file} er laget med en nyere stafett (formatversjon {version}); denne stafett kjenner formatversjon {known}. Oppdater stafett for å lese den.",
         "{file} was written by a newer stafett (format version {version}); this stafett knows format version {known}. Update stafett to read it.",

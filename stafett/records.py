@@ -56,7 +56,7 @@ def add_measure(
 ) -> Measure:
     with transaction.begin(log, "add") as change:
         today = log.store.clock.today()
-        begins = parse_date(start, "start") if start else today
+        begins = parse_date(start, "start") if start is not None else today
         due = parse_date(evaluate_by, "evaluate_by")
         if due < begins:
             raise UsageError("evaluate_before_start")
@@ -90,7 +90,7 @@ def evaluate_measure(
         target = log.document("measure", measure)
         assert isinstance(target, Measure)
         outcome, step = parse_choice("result", result), parse_choice("next", next)
-        due = parse_date(evaluate_by, "evaluate_by") if evaluate_by else None
+        due = parse_date(evaluate_by, "evaluate_by") if evaluate_by is not None else None
         evaluation = Evaluation(
             **change.header(target.audience),
             measure=target.id,
@@ -204,4 +204,4 @@ def status_after(result: str, step: str) -> str:
 
 
 def _day(log: Log, when: date | str | None) -> date:
-    return parse_date(when, "date") if when else log.store.clock.today()
+    return parse_date(when, "date") if when is not None else log.store.clock.today()

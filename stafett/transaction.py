@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from stafett import crypto, history, ids, yamlio
 from stafett.consent import all_withdrawn
 from stafett.documents import Document, MemberList
-from stafett.errors import Conflict, NoAccess
+from stafett.errors import Conflict, InvalidDocument, NoAccess, UsageError
 from stafett.fsutil import locked, write_all
 from stafett.layout import is_own_file
 from stafett.schema import validate
@@ -145,7 +145,12 @@ def message(change: Transaction) -> str:
 def seal(log: Log, doc: Document, members: MemberList) -> tuple[str, bytes]:
     """Validate before encrypting: nothing invalid is ever written."""
     data = doc.to_data()
-    validate(doc.kind, yamlio.jsonable(data), doc.path)
+    try:
+        validate(doc.kind, yamlio.jsonable(data), doc.path)
+    except InvalidDocument as exc:
+        # What was typed breaks the format: the user's to fix, and no file exists yet.
+        key = "field_too_long" if exc.key == "schema_too_long" else "field_not_accepted"
+        raise UsageError(key, field=str(exc.params.get("field", "?"))) from None
     plain = yamlio.dump_checked(data, doc.path).encode("utf-8")
     return doc.path, crypto.encrypt(plain, recipients(log, doc.audience, members))
 

@@ -73,9 +73,14 @@ def handle_from_name(name: str) -> str:
     return cleaned or "person"
 
 
-def check_text(value: str | None, field: str) -> str:
+NAME_LIMIT = 500  # a name, a school, a title: one line (common.schema.json short_text)
+
+
+def check_text(value: str | None, field: str, limit: int | None = None) -> str:
     if value is None or not value.strip():
         raise UsageError("empty_field", field=field)
+    if limit is not None and len(value.strip()) > limit:
+        raise UsageError("field_too_long", field=field)
     return value.strip()
 
 
