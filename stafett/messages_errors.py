@@ -215,6 +215,14 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Fødselsdatoen er mer enn {years} år tilbake; en stafettlogg følger barn og unge til de er 24.",
         "The birth date is more than {years} years ago; a stafettlogg follows children and young people until they are 24.",
     ),
+    "yaml_alias": (
+        "{file} bruker YAML-ankere eller -aliaser, som stafett aldri skriver; filen er avvist.",
+        "{file} uses YAML anchors or aliases, which stafett never writes; the file is refused.",
+    ),
+    "yaml_too_deep": (
+        "{file} er nøstet dypere enn noe stafett skriver; filen er avvist.",
+        "{file} is nested deeper than anything stafett writes; the file is refused.",
+    ),
     "newer_version": (
         "{file} er laget med en nyere stafett (formatversjon {version}); denne stafett kjenner formatversjon {known}. Oppdater stafett for å lese den.",
         "{file} was written by a newer stafett (format version {version}); this stafett knows format version {known}. Update stafett to read it.",

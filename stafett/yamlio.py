@@ -9,12 +9,14 @@ in place.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from stafett.errors import InvalidDocument
@@ -31,6 +33,7 @@ def _dumper() -> YAML:
     yaml.allow_unicode = True
     yaml.width = 1_000_000_000  # never fold: folding quoted text with escapes loses spaces
     yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.representer.ignore_aliases = lambda _: True  # a repeated date is written again
     return yaml
 
 
@@ -48,14 +51,53 @@ def dump_checked(data: dict[str, Any], name: str = "") -> str:
     return text
 
 
+MAX_DEPTH = 32  # stafett's own files nest 5 deep at most
+
+
 def load(text: str | bytes, name: str = "") -> dict[str, Any]:
+    """Plain data from YAML that stafett or anyone else wrote: its shape is checked
+    on the parser's events before anything is built, so an alias bomb or a
+    100,000-deep nesting is refused in microseconds instead of eating memory or
+    overflowing the stack."""
     try:
+        _check_shape(text, name)
         data = _safe_load(text)
     except YAMLError:
         raise InvalidDocument("yaml_broken", file=name) from None
     if not isinstance(data, dict):
         raise InvalidDocument("yaml_not_mapping", file=name)
     return data
+
+
+def _check_shape(text: str | bytes, name: str) -> None:
+    """No anchored collections (what an alias bomb multiplies), no deep nesting.
+    An anchored scalar is harmless and earlier stafett versions wrote them for a
+    date repeated in a member list; stafett writes none now."""
+    depth = 0
+    for event in _events(text):
+        if isinstance(event, CollectionStartEvent):
+            if event.anchor:
+                raise InvalidDocument("yaml_alias", file=name)
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InvalidDocument("yaml_too_deep", file=name)
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+
+
+def _events(text: str | bytes) -> Iterator[Any]:
+    """The parser's events, one at a time, from the C parser where there is one."""
+    try:
+        from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
+    except ImportError:
+        yield from YAML(typ="safe", pure=True).parse(text)
+        return
+    parser = CParser(text)
+    try:
+        while parser.check_event():
+            yield parser.get_event()
+    finally:
+        parser.dispose()
 
 
 def _safe_load(text: str | bytes) -> Any:

@@ -86,8 +86,8 @@ def _pack(
     resign: bool = True,
 ) -> bytes:
     """Rebuild a bundle: fix the hashes, sign as the exporter, encrypt to jonas."""
-    manifest = yamlio.load(files["stafett-bundle.yaml"])
     if resign:
+        manifest = yamlio.load(files["stafett-bundle.yaml"])
         manifest["documents"] = [
             {"path": p.removeprefix("documents/"), "sha256": hashlib.sha256(b).hexdigest()}
             for p, b in sorted(files.items())
@@ -316,4 +316,44 @@ def test_altered_after_signing(source: tuple[World, Path], receiver: World) -> N
         _pack(world, files, resign=False),
         ExitCode.INVALID,
         "Signaturen på pakken stemmer ikke; den kan være endret.",
+    )
+
+
+def _bomb(levels: int = 9) -> bytes:
+    """A few hundred bytes of YAML that a loader expands to 9**levels strings."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, levels):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_an_alias_bomb_manifest_is_refused_before_it_is_built(
+    source: tuple[World, Path], receiver: World
+) -> None:
+    world, bundle = source
+    files = _unpack(world, bundle)
+    files["stafett-bundle.yaml"] = _bomb()
+    _refused(
+        receiver,
+        _pack(world, files, resign=False),
+        ExitCode.INVALID,
+        "stafett-bundle.yaml bruker YAML-ankere eller -aliaser, som stafett aldri skriver; "
+        "filen er avvist.",
+    )
+
+
+def test_a_document_nested_deep_is_refused_not_a_crash(
+    source: tuple[World, Path], receiver: World
+) -> None:
+    world, bundle = source
+    files = _unpack(world, bundle)
+    rel = _measure_path(files)
+    deep = ("kind: measure\nnested: " + "[" * 100_000 + "]" * 100_000 + "\n").encode()
+    files[rel] = crypto.encrypt(deep, [world.identity("jonas").recipient])
+    _refused(
+        receiver,
+        _pack(world, files),
+        ExitCode.INVALID,
+        f"{rel.removeprefix('documents/')} er nøstet dypere enn noe stafett skriver; "
+        "filen er avvist.",
     )
