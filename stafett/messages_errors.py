@@ -223,6 +223,10 @@ ERRORS: dict[str, tuple[str, str]] = {
         "{file} er nøstet dypere enn noe stafett skriver; filen er avvist.",
         "{file} is nested deeper than anything stafett writes; the file is refused.",
     ),
+    "not_utf8": (
+        "{file} er ikke tekst i UTF-8; lagre den som UTF-8 og prøv igjen. Ingenting er endret.",
+        "{file} is not UTF-8 text; save it as UTF-8 and try again. Nothing was changed.",
+    ),
     "newer_version": (
         "{file} er laget med en nyere stafett (formatversjon {version}); denne stafett kjenner formatversjon {known}. Oppdater stafett for å lese den.",
         "{file} was written by a newer stafett (format version {version}); this stafett knows format version {known}. Update stafett to read it.",

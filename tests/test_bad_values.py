@@ -62,3 +62,23 @@ def test_an_impossible_stored_timestamp_is_named_not_a_crash(opened: tuple[World
             "created" in refused.err + refused.out and "log.yaml.age" in refused.err + refused.out
         )
         assert "Uventet" not in refused.err
+
+
+def test_files_that_are_not_utf8_are_refused_plainly(opened: tuple[World, str]) -> None:
+    world, log_id = opened
+    before = snapshot(world, log_id)
+    latin1 = world.root / "referat æøå.txt"
+    latin1.write_bytes("Møtet gikk bra.".encode("latin-1"))
+    card = world.root / "kort.yaml"
+    card.write_bytes("name: Kåre Øye\n".encode("latin-1"))
+    minutes = world.run(
+        "nora", "meeting", "add", log_id[:6], "--date", "2026-03-01", "--participants", "nora",
+        "--child-present", "nei", "--minutes", f"@{latin1}", code=int(ExitCode.USAGE),
+    )  # fmt: skip
+    assert minutes.err.strip() == (
+        "referat æøå.txt er ikke tekst i UTF-8; lagre den som UTF-8 og prøv igjen. "
+        "Ingenting er endret."
+    )
+    refused = world.run("nora", "people", "add", str(card), code=int(ExitCode.USAGE))
+    assert refused.err.strip().startswith("kort.yaml er ikke tekst i UTF-8")
+    assert snapshot(world, log_id) == before

@@ -160,11 +160,14 @@ def option_text(env: Env, value: str | None) -> str | None:
     """`@FILE` reads text from a file, as curl and gh do; anything else is the text."""
     if value is None or not value.startswith("@"):
         return value
+    from stafett.people import utf8
+
     path = env.path(Path(value[1:]))
     try:
-        return path.read_text("utf-8")
+        raw = path.read_bytes()
     except OSError:
         raise UsageError("bad_minutes_file", file=path.name) from None
+    return utf8(raw, path.name)
 
 
 def _isatty(stream: TextIO | None) -> bool:
