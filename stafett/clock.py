@@ -10,7 +10,7 @@ their computer's clock, so it grants nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from stafett.errors import UsageError
@@ -35,13 +35,9 @@ class FixedClock(Clock):
     commits made one after another still come in order."""
 
     start: datetime
-    _began: datetime | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_began", datetime.now().astimezone())
+    _began: datetime = field(default_factory=lambda: datetime.now().astimezone(), init=False)
 
     def now(self) -> datetime:
-        assert self._began is not None
         passed = datetime.now().astimezone() - self._began
         return (self.start + passed).replace(microsecond=0)
 

@@ -67,7 +67,7 @@ def read_regular(path: Path, name: str, limit: int = MAX_DOCUMENT) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise InvalidDocument("unexpected_file", file=name)
         data = fh.read(limit + 1) if info.st_size <= limit else b""
-        if len(data) > limit or info.st_size > limit:
+        if (not data and info.st_size) or len(data) > limit:
             raise InvalidDocument("document_too_large", file=name)
         return data
 

@@ -41,6 +41,7 @@ _SAFE_CONFIG = (
     "core.quotepath=false",
     "init.defaultBranch=main",
 )
+SAFE_OPTIONS = tuple(part for setting in _SAFE_CONFIG for part in ("-c", setting))
 DRIVER_PROGRAMS = ("clean", "smudge", "process")
 # What stafett itself writes into a log's .git/config, and what git writes there.
 EXPECTED_SETTINGS = frozenset(
@@ -61,16 +62,29 @@ EXPECTED_SETTINGS = frozenset(
 # The environment git runs in: the command's own (an agent serves many clients),
 # else this process's.
 _ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar("git_environ", default=None)
+# A log's git settings read once per command, not once per git call.
+_SETTINGS: ContextVar[dict[Path, list[str]] | None] = ContextVar("git_settings", default=None)
 
 
 @contextlib.contextmanager
 def environment(environ: Mapping[str, str]) -> Iterator[None]:
     """Run git with `environ` inside this block (a command's environment)."""
-    token = _ENVIRON.set(environ)
+    token, settings = _ENVIRON.set(environ), _SETTINGS.set({})
     try:
         yield
     finally:
         _ENVIRON.reset(token)
+        _SETTINGS.reset(settings)
+
+
+def _runtime() -> tuple[str, dict[str, str]]:
+    """The git program and the environment it runs in."""
+    environ = _ENVIRON.get()
+    env = dict(os.environ if environ is None else environ)
+    exe = shutil.which("git", path=env.get("PATH"))
+    if exe is None:
+        raise StafettError("git_missing")
+    return exe, env
 
 
 @dataclass(frozen=True)
@@ -90,11 +104,7 @@ def git_bytes(
     repo: Path, *args: str, author: str | None = None, input: bytes | None = None
 ) -> bytes:
     """Run git in `repo`; a failure is one plain error without git's own output."""
-    environ = _ENVIRON.get()
-    env = dict(os.environ if environ is None else environ)
-    exe = shutil.which("git", path=env.get("PATH"))
-    if exe is None:
-        raise StafettError("git_missing")
+    exe, env = _runtime()
     if author is not None:
         email = f"{author}@{EMAIL_DOMAIN}"
         env.update(
@@ -103,9 +113,9 @@ def git_bytes(
             GIT_COMMITTER_NAME=author,
             GIT_COMMITTER_EMAIL=email,
         )
-    overrides = _overrides(exe, repo, env) if (repo / ".git").is_dir() else ()
+    overrides = _overrides(repo) if (repo / ".git").is_dir() else ()
     result = subprocess.run(
-        [exe, "--no-pager", *_options(_SAFE_CONFIG), *_options(overrides), *args],
+        [exe, "--no-pager", *SAFE_OPTIONS, *_options(overrides), *args],
         cwd=repo,
         env=env,
         input=input,
@@ -119,11 +129,23 @@ def git_bytes(
 
 def local_settings(repo: Path) -> list[str]:
     """The names set in a log's own git config, with what it includes; reading them
-    runs nothing."""
-    environ = _ENVIRON.get()
-    env = dict(os.environ if environ is None else environ)
-    exe = shutil.which("git", path=env.get("PATH"))
-    return [] if exe is None else _local_names(exe, repo, env)
+    runs nothing. Read once per command (see `environment`)."""
+    cache = _SETTINGS.get()
+    if cache is not None and repo in cache:
+        return cache[repo]
+    exe, env = _runtime()
+    result = subprocess.run(
+        [exe, "config", "--local", "--includes", "--name-only", "--list"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    out = result.stdout.decode("utf-8", "replace") if result.returncode == 0 else ""
+    names = [n for n in out.splitlines() if n]
+    if cache is not None:
+        cache[repo] = names
+    return names
 
 
 def unexpected_settings(repo: Path) -> list[str]:
@@ -133,28 +155,15 @@ def unexpected_settings(repo: Path) -> list[str]:
     return sorted({_shape(name) for name in names if name not in EXPECTED_SETTINGS})
 
 
-def _overrides(exe: str, repo: Path, env: dict[str, str]) -> tuple[str, ...]:
+def _overrides(repo: Path) -> tuple[str, ...]:
     drivers = {
         name[len("filter.") : name.rindex(".")]
-        for name in _local_names(exe, repo, env)
+        for name in local_settings(repo)
         if name.startswith("filter.") and name.count(".") >= 2
     }
     if any("=" in d for d in drivers):
         raise InvalidDocument("unexpected_git_setting", file=repo.name, setting="filter.*")
     return tuple(f"filter.{d}.{key}=" for d in sorted(drivers) for key in DRIVER_PROGRAMS)
-
-
-def _local_names(exe: str, repo: Path, env: dict[str, str]) -> list[str]:
-    result = subprocess.run(
-        [exe, "config", "--local", "--includes", "--name-only", "--list"],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        return []
-    return [n for n in result.stdout.decode("utf-8", "replace").splitlines() if n]
 
 
 def _shape(name: str) -> str:

@@ -13,10 +13,10 @@ from typing import Any
 from stafett import yamlio
 from stafett.crypto import check_recipient
 from stafett.documents import FORMAT_VERSION, Record
-from stafett.errors import Conflict, NotFound, UsageError
+from stafett.errors import Conflict, NotFound
 from stafett.fsutil import STORE_LOCK, locked, write_text_atomic
 from stafett.schema import validate
-from stafett.values import check_handle, check_text, handle_from_name
+from stafett.values import check_handle, check_text, handle_from_name, utf8_text
 
 PEOPLE_FILE = "people.yaml"
 
@@ -50,18 +50,10 @@ def read_card(path: Path) -> Card:
         raw = path.read_bytes()
     except OSError:
         raise NotFound("file_missing", file=path.name) from None
-    data = yamlio.load(utf8(raw, path.name), name=path.name)
+    data = yamlio.load(utf8_text(raw, path.name), name=path.name)
     data.setdefault("handle", handle_from_name(str(data.get("name", ""))))
     validate("people", {"format_version": 1, "people": [yamlio.jsonable(data)]}, path.name)
     return Card.from_data(data)
-
-
-def utf8(raw: bytes, name: str) -> str:
-    """Text a person hands over (a card, a file of minutes) must be UTF-8."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise UsageError("not_utf8", file=name) from None
 
 
 def card_text(card: Card) -> str:

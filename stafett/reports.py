@@ -129,7 +129,7 @@ def run_report(store: Store, name: str, **args: Unpack[ReportArgs]) -> Report:
     """Run one report over every log the caller can read."""
     if name not in REPORTS:
         raise UsageError("unknown_report", allowed=", ".join(REPORTS))
-    store.identity  # noqa: B018 (a key that cannot be opened is an error, not "no rows")
+    store.unlock()
     within, responsible = args.get("within"), args.get("responsible")
     options = ReportOptions(
         today=args.get("today") or store.clock.today(),

@@ -87,3 +87,11 @@ def check_text(value: str | None, field: str, limit: int | None = None) -> str:
 def optional_text(value: str | None) -> str | None:
     """Stripped text, or None for nothing or only white space."""
     return value.strip() if value and value.strip() else None
+
+
+def utf8_text(raw: bytes, name: str) -> str:
+    """Text a person hands over (a card, a file of minutes) must be UTF-8."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError("not_utf8", file=name) from None

@@ -22,6 +22,7 @@ import typer
 from stafett.clock import Clock, from_environ
 from stafett.errors import NoAccess, UsageError
 from stafett.render.text import json_text, visible
+from stafett.values import utf8_text
 
 if TYPE_CHECKING:
     from stafett.crypto import Identity
@@ -160,14 +161,12 @@ def option_text(env: Env, value: str | None) -> str | None:
     """`@FILE` reads text from a file, as curl and gh do; anything else is the text."""
     if value is None or not value.startswith("@"):
         return value
-    from stafett.people import utf8
-
     path = env.path(Path(value[1:]))
     try:
         raw = path.read_bytes()
     except OSError:
         raise UsageError("bad_minutes_file", file=path.name) from None
-    return utf8(raw, path.name)
+    return utf8_text(raw, path.name)
 
 
 def _isatty(stream: TextIO | None) -> bool:
