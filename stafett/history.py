@@ -11,11 +11,13 @@ import contextlib
 import os
 import shutil
 import subprocess
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import IO
 
 from stafett.errors import Conflict, InvalidDocument, StafettError
 from stafett.fsutil import write_atomic
@@ -323,3 +325,123 @@ def fsck(repo: Path) -> None:
         git(repo, "fsck", "--full", "--strict", "--no-dangling")
     except StafettError:
         raise InvalidDocument("git_broken", file=repo.name) from None
+
+
+class Snapshot:
+    """The files of the commit HEAD points to, read through one `git cat-file --batch`.
+
+    Reads never trust the work tree: a write killed before its commit, or a file
+    someone put in the folder, is not what the members signed. One process per log
+    costs a few milliseconds and serves every read of a command. cat-file applies no
+    filters and runs no hooks, so the log's own settings need not be read first.
+    """
+
+    def __init__(self, repo: Path, limit: int) -> None:
+        self.repo, self.limit = repo, limit
+        self._process: subprocess.Popen[bytes] | None = None
+        self._files: dict[str, str] | None = None
+
+    def files(self) -> dict[str, str]:
+        """Each file of HEAD ('/'-separated path → blob id, empty for a link or a
+        submodule, which are never read); a log without commits has none."""
+        if self._files is None:
+            found: dict[str, str] = {}
+            root = self._object("HEAD^{tree}", "tree")
+            if root is not None:
+                self._walk(root, "", found, depth=0)
+            self._files = found
+        return self._files
+
+    def read(self, rel: str) -> bytes | None:
+        sha = self.files().get(rel)
+        if sha == "":
+            raise InvalidDocument("unexpected_file", file=rel)
+        return None if sha is None else self._object(sha, "blob")
+
+    def close(self) -> None:
+        if self._process is not None:
+            _stop(self._process)
+            self._process = None
+
+    def _walk(self, tree: bytes, prefix: str, found: dict[str, str], depth: int) -> None:
+        if depth > MAX_TREE_DEPTH:
+            raise InvalidDocument("git_broken", file=self.repo.name)
+        pos = 0
+        while pos < len(tree):
+            space, nul = tree.index(b" ", pos), tree.index(b"\0", pos)
+            mode, raw_name = tree[pos:space], tree[space + 1 : nul]
+            sha = tree[nul + 1 : nul + 21].hex()
+            pos = nul + 21
+            try:
+                name = prefix + raw_name.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            if mode == b"40000":
+                sub = self._object(sha, "tree")
+                if sub is not None:
+                    self._walk(sub, name + "/", found, depth + 1)
+            else:
+                found[name] = sha if mode in (b"100644", b"100755") else ""
+
+    def _object(self, name: str, kind: str) -> bytes | None:
+        """One object by name, None if there is none; bigger than the limit is refused
+        after it has been read past, so the process stays in step."""
+        process = self._start()
+        assert process.stdin is not None and process.stdout is not None
+        try:
+            process.stdin.write(name.encode("ascii") + b"\n")
+            process.stdin.flush()
+            header = process.stdout.readline().decode("ascii", "replace").split()
+        except OSError:
+            raise InvalidDocument("git_broken", file=self.repo.name) from None
+        if len(header) != 3:
+            return None
+        size = int(header[2])
+        body = _drain(process.stdout, size + 1, self.limit + 1)
+        if header[1] != kind:
+            return None
+        if size > self.limit:
+            raise InvalidDocument("document_too_large", file=name)
+        return body[:size]
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._process is None:
+            exe, env = _runtime()
+            self._process = subprocess.Popen(
+                [exe, "--no-pager", *SAFE_OPTIONS, "cat-file", "--batch"],
+                cwd=self.repo,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+            weakref.finalize(self, _stop, self._process)
+        return self._process
+
+
+MAX_TREE_DEPTH = 8
+
+
+def _drain(stream: IO[bytes], size: int, keep: int) -> bytes:
+    """Read `size` bytes, keeping at most `keep` of them."""
+    kept = stream.read(min(size, keep))
+    left = size - len(kept)
+    while left > 0:
+        chunk = stream.read(min(left, 1 << 20))
+        if not chunk:
+            break
+        left -= len(chunk)
+    return kept
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(OSError):
+        if process.stdin is not None:
+            process.stdin.close()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process.stdout is not None:
+        process.stdout.close()

@@ -7,13 +7,12 @@ and the commit machinery in transaction.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stafett import crypto, ids, membership, records
+from stafett import crypto, history, ids, membership, records
 from stafett.documents import (
     DOCUMENT_CLASSES,
     ROOT_KINDS,
@@ -29,7 +28,7 @@ from stafett.documents import (
     document_path,
 )
 from stafett.errors import NoAccess, NotFound
-from stafett.fsutil import read_regular
+from stafett.fsutil import MAX_DOCUMENT
 from stafett.layout import parse_document
 from stafett.views import MeasureView, measure_views
 
@@ -50,6 +49,7 @@ class Log:
         self._profile: LogProfile | None = None
         self._members: MemberList | None = None
         self._consents: list[Consent] | None = None
+        self._snapshot: history.Snapshot | None = None
 
     @property
     def short_id(self) -> str:
@@ -61,9 +61,21 @@ class Log:
 
     def read_plain(self, rel: str) -> tuple[Document, bytes]:
         """The document and the plaintext it was read from, for re-encrypting as is."""
-        data = read_regular(self.path / rel, rel)
-        plain = crypto.decrypt(data, self.store.identity, rel)
+        plain = crypto.decrypt(self.read_raw(rel), self.store.identity, rel)
         return parse_document(plain, rel, self.id), plain
+
+    def read_raw(self, rel: str) -> bytes:
+        """A file as committed: never the work tree, where a write cut short or a
+        file someone put there would pass for the members' signed state."""
+        data = self.snapshot().read(rel)
+        if data is None:
+            raise NotFound("file_missing", file=rel)
+        return data
+
+    def snapshot(self) -> history.Snapshot:
+        if self._snapshot is None:
+            self._snapshot = history.Snapshot(self.path, MAX_DOCUMENT)
+        return self._snapshot
 
     def read_ids(self, wanted: set[str]) -> list[tuple[Document, bytes]]:
         """Only the named documents: found by file name, so nothing else is decrypted."""
@@ -120,10 +132,12 @@ class Log:
         raise NoAccess("not_member")
 
     def doc_ids(self, kind: str) -> list[str]:
-        folder = self.path / kind
-        if not folder.is_dir():
-            return []
-        return sorted(p.name.removesuffix(SUFFIX) for p in folder.glob(f"*{SUFFIX}"))
+        prefix = f"{kind}/"
+        return sorted(
+            rel[len(prefix) :].removesuffix(SUFFIX)
+            for rel in self.files()
+            if rel.startswith(prefix) and "/" not in rel[len(prefix) :]
+        )
 
     def documents(self, kind: str | None = None) -> Iterator[Document]:
         """Readable documents, oldest first; those the caller may not read are counted."""
@@ -188,10 +202,14 @@ class Log:
     def forget(self) -> None:
         """Drop what this object read: a transaction starts from the committed state."""
         self._profile = self._members = self._consents = None
+        self.remember(())
 
     def remember(self, docs: Sequence[Document]) -> None:
         """Keep what a transaction just committed, so a caller reads it without
-        decrypting it again."""
+        decrypting it again. The commit changed the files, so they are listed anew."""
+        if self._snapshot is not None:
+            self._snapshot.close()
+            self._snapshot = None
         for doc in docs:
             if isinstance(doc, LogProfile):
                 self._profile = doc
@@ -201,10 +219,5 @@ class Log:
                 self._consents = None
 
     def files(self) -> list[str]:
-        """Every document file of the log, relative and '/'-separated."""
-        found = []
-        for folder, dirs, names in os.walk(self.path, followlinks=False):
-            dirs[:] = [d for d in dirs if d != ".git"]
-            base = Path(folder).relative_to(self.path)
-            found += [(base / n).as_posix() for n in names if n.endswith(SUFFIX)]
-        return sorted(found)
+        """Every committed document file of the log, relative and '/'-separated."""
+        return sorted(rel for rel in self.snapshot().files() if rel.endswith(SUFFIX))

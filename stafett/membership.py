@@ -25,7 +25,6 @@ from stafett.documents import (
     Withdrawal,
 )
 from stafett.errors import Conflict, InvalidDocument, NoAccess, UsageError
-from stafett.fsutil import read_regular
 from stafett.people import Card, find_person
 from stafett.values import (
     NAME_LIMIT,
@@ -323,7 +322,7 @@ def reencrypt(log: Log, change: Transaction, old: MemberList, new: MemberList) -
         if rel in written:
             continue
         try:
-            plain = crypto.decrypt(read_regular(log.path / rel, rel), log.store.identity, rel)
+            plain = crypto.decrypt(log.read_raw(rel), log.store.identity, rel)
         except NoAccess:
             skipped += 1
             continue

@@ -143,3 +143,36 @@ def test_a_link_inside_a_log_is_never_followed(opened: tuple[World, str]) -> Non
     refused = world.run("nora", "show", log_id[:6], code=int(ExitCode.INVALID))
     assert refused.err.strip() == f"Filen concern/{elsewhere.name} hører ikke hjemme i en logg."
     assert "Jonas" not in refused.out + refused.err
+
+
+def test_a_write_cut_short_is_not_read(world: World) -> None:
+    """A `member add` killed after writing its files but before its commit: the new
+    member list sits in the work tree, encrypted to the newcomer. Nobody signed it,
+    so the newcomer must not read the log, and the next write puts it back."""
+    world.person("nora", "Nora Bø", "kontaktlærer", "Bjørkly skole")
+    world.person("omar", "Omar Lie", "helsesykepleier", "Bjørkly helsestasjon")
+    world.init("nora")
+    world.run("nora", "people", "add", str(world.card("omar")), "--handle", "omar")
+    log_id = world.open_log("nora", concern="Åse sover dårlig før prøver.")
+    world.consent("nora", log_id, "åse", "Bjørkly helsestasjon")
+    repo = world.log_dir(log_id)
+    world.run("nora", "member", "add", log_id[:6], "omar")
+    subprocess.run(["git", "reset", "-q", "--soft", "HEAD~1"], cwd=repo, check=True)
+    assert (
+        "members.yaml.age"
+        in subprocess.run(
+            ["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True, check=True
+        ).stdout
+    )
+    refused = world.run("omar", "show", log_id[:6], code=int(ExitCode.NO_ACCESS))
+    assert "Åse" not in refused.out + refused.err
+    members = world.run("nora", "--json", "access", log_id[:6]).json()["documents"][0]["readers"]
+    assert "omar" not in [m["handle"] for m in members]
+    world.run("nora", "note", "add", log_id[:6], "Skrevet etter et avbrutt medlemskap.")
+    assert (
+        subprocess.run(
+            ["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True, check=True
+        ).stdout
+        == ""
+    )
+    world.run("omar", "show", log_id[:6], code=int(ExitCode.NO_ACCESS))
