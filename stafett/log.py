@@ -8,6 +8,7 @@ and the commit machinery in transaction.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,15 +28,27 @@ from stafett.documents import (
     MemberList,
     document_path,
 )
-from stafett.errors import NoAccess, NotFound
+from stafett.errors import InvalidDocument, NoAccess, NotFound, StafettError
 from stafett.fsutil import MAX_DOCUMENT
 from stafett.layout import parse_document
+from stafett.quarantine import quarantine as quarantine_document
 from stafett.views import MeasureView, measure_views
 
 if TYPE_CHECKING:
     from stafett.store import Store
 
 Audience = Sequence[str] | str | None
+
+
+@dataclass(frozen=True)
+class Damaged:
+    """A committed document that is not what its path says (broken, wrongly
+    encrypted, not a file): skipped, so one bad file written by anyone does not
+    block the log, and reported until the coordinator quarantines it."""
+
+    log_id: str
+    path: str
+    error: StafettError
 
 
 class Log:
@@ -46,6 +59,7 @@ class Log:
         self.id = log_id
         self.path = path or store.root / "logs" / log_id
         self.unreadable = 0
+        self.damaged: list[Damaged] = []
         self._profile: LogProfile | None = None
         self._members: MemberList | None = None
         self._consents: list[Consent] | None = None
@@ -146,11 +160,21 @@ class Log:
         docs = []
         for k in kinds:
             for doc_id in self.doc_ids(k):
+                rel = document_path(k, doc_id)
                 try:
-                    docs.append(self.read(document_path(k, doc_id)))
+                    docs.append(self.read(rel))
                 except NoAccess:
                     self.unreadable += 1
+                except InvalidDocument as exc:
+                    self.skip_damaged(rel, exc)
         yield from sorted(docs, key=lambda d: d.created)
+
+    def skip_damaged(self, rel: str, error: StafettError) -> None:
+        """Note a damaged document once, here and in the store, which reports it."""
+        if all(d.path != rel for d in self.damaged):
+            found = Damaged(self.id, rel, error)
+            self.damaged.append(found)
+            self.store.damaged.append(found)
 
     def document(self, kind: str, ref: str) -> Document:
         doc_id = ids.resolve(ref, self.doc_ids(kind), kind)
@@ -196,6 +220,7 @@ class Log:
     set_level = records.set_level
     add_note = records.add_note
     close = records.close
+    quarantine = quarantine_document
 
     # --- what a transaction reads and leaves behind ---------------------------
 

@@ -323,10 +323,14 @@ def reencrypt(log: Log, change: Transaction, old: MemberList, new: MemberList) -
             continue
         try:
             plain = crypto.decrypt(log.read_raw(rel), log.store.identity, rel)
+            audience = _audience(plain, rel)
         except NoAccess:
             skipped += 1
             continue
-        audience = _audience(plain, rel)
+        except InvalidDocument as exc:
+            log.skip_damaged(rel, exc)
+            skipped += 1
+            continue
         if transaction.recipients(log, audience, old) != transaction.recipients(log, audience, new):
             change.reencrypt(rel, plain, audience)
             done += 1

@@ -36,6 +36,24 @@ UI: dict[str, tuple[str, str]] = {
         "{checked} dokumenter kontrollert, {unreadable} ikke lesbare for deg",
         "{checked} documents checked, {unreadable} not readable for you",
     ),
+    "ui.damaged_doc": (
+        "Hoppet over {file} i logg {log}: {reason} Stafettholderen kan ta det ut med "
+        "«stafett quarantine {log} {file}».",
+        "Skipped {file} in log {log}: {reason} The coordinator can take it out with "
+        "'stafett quarantine {log} {file}'.",
+    ),
+    "ui.quarantined": (
+        "Satt i karantene: {file} ({kind}, {size} byte).",
+        "Quarantined: {file} ({kind}, {size} bytes).",
+    ),
+    "ui.quarantine_reason": ("Hvorfor: {reason}", "Why: {reason}"),
+    "ui.quarantine_added": ("Lagt inn av {who}, {when}.", "Added by {who}, {when}."),
+    "ui.quarantine_kept": (
+        "Det er tatt ut av loggen i en signert endring ({commit}); historikken har det "
+        "fortsatt.",
+        "It was taken out of the log in a signed change ({commit}); the history still "
+        "has it.",
+    ),
     "ui.unreadable_docs": (
         "{count} dokumenter er skjult for deg (begrenset tilgang).",
         "{count} documents are hidden from you (restricted).",
@@ -159,6 +177,11 @@ UI: dict[str, tuple[str, str]] = {
     "ui.action.import": ("importerte", "imported"),
     "ui.kind.disclosure": ("utlevering", "disclosure"),
     "ui.kind.provenance": ("opphav", "provenance"),
+    "ui.damaged_docs": (
+        "{count} skadede dokumenter ble hoppet over; kjør stafett show eller verify på "
+        "loggene.",
+        "{count} damaged documents were skipped; run stafett show or verify on the logs.",
+    ),
     "ui.damaged_logs": (
         "{count} logger kunne ikke leses fordi de er skadet; kjør stafett verify på dem.",
         "{count} logs could not be read because they are damaged; run stafett verify on them.",

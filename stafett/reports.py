@@ -84,7 +84,8 @@ class ReportOptions:
 @dataclass(frozen=True)
 class Report:
     """The rows, and what was left out: logs not meant for the caller (`skipped`),
-    logs that could not be read (`damaged`), and restricted documents (`hidden`)."""
+    logs that could not be read (`damaged`), restricted documents (`hidden`) and
+    damaged documents skipped in logs that were read (`damaged_documents`)."""
 
     name: str
     columns: tuple[str, ...]
@@ -93,6 +94,7 @@ class Report:
     skipped: int
     damaged: int
     hidden: int
+    damaged_documents: int = 0
 
 
 @dataclass
@@ -102,6 +104,7 @@ class _Part:
     skipped: int = 0
     damaged: int = 0
     hidden: int = 0
+    damaged_documents: int = 0
 
     def add(self, other: _Part) -> None:
         self.rows += other.rows
@@ -109,6 +112,7 @@ class _Part:
         self.skipped += other.skipped
         self.damaged += other.damaged
         self.hidden += other.hidden
+        self.damaged_documents += other.damaged_documents
 
 
 class ReportArgs(TypedDict, total=False):
@@ -141,7 +145,8 @@ def run_report(store: Store, name: str, **args: Unpack[ReportArgs]) -> Report:
     part = _gather(store, name, options, args.get("workers"), args.get("progress"))
     rows = _finish(name, part.rows, options)
     columns = (*options.by, "count") if name == "stats" else COLUMNS[name]
-    return Report(name, columns, rows, part.logs, part.skipped, part.damaged, part.hidden)
+    counts = (part.logs, part.skipped, part.damaged, part.hidden, part.damaged_documents)
+    return Report(name, columns, rows, *counts)
 
 
 def parse_days(value: str | int) -> int:
@@ -359,6 +364,9 @@ def _read_batch(store: Store, name: str, options: ReportOptions, batch: list[str
         part.logs += 1
         part.rows += rows
         part.hidden += log.unreadable
+        part.damaged_documents += len(log.damaged)
+    # Counted in the report, so not told again document by document.
+    store.damaged.clear()
     return part
 
 

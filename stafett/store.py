@@ -14,7 +14,7 @@ from stafett.crypto import Identity
 from stafett.errors import Conflict, NoAccess, NotFound, StafettError, UsageError
 from stafett.fsutil import write_text_atomic
 from stafett.keys import Passphrase, load_identity
-from stafett.log import Log
+from stafett.log import Damaged, Log
 from stafett.people import Card, add_person, load_people, person_by_recipient
 from stafett.reports import Report, ReportArgs, run_report
 from stafett.schema import validate
@@ -68,6 +68,8 @@ class Store:
         self.clock = clock
         self._identity = identity
         self._people: list[Card] | None = None
+        # Documents skipped because they are damaged, for the caller to report.
+        self.damaged: list[Damaged] = []
 
     @classmethod
     def init(

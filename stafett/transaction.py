@@ -28,8 +28,9 @@ if TYPE_CHECKING:
 
 LOCK_TIMEOUT = 30.0
 WRITER_ROLES = ("coordinator", "professional", "guardian", "child", "youth-helper")
-# Still allowed once every consent is withdrawn: the log then stays readable and only closes.
-UNFROZEN_ACTIONS = ("close", "consent", "withdraw")
+# Still allowed once every consent is withdrawn: the log then stays readable, is
+# repaired and closes.
+UNFROZEN_ACTIONS = ("close", "consent", "withdraw", "quarantine")
 Plain = tuple[str, bytes, tuple[str, ...] | None]
 
 

@@ -32,6 +32,7 @@ MODULES = {
     "history": "logs",
     "verify": "logs",
     "close": "logs",
+    "quarantine": "logs",
     "level": "logs",
     "textconv": "logs",
     "member": "members",
@@ -103,6 +104,7 @@ def main_options(
     env.store_path = env.path(store_given) if store_given else None
     env.identity_path = env.path(identity_given) if identity_given else None
     ctx.obj = env
+    ctx.call_on_close(env.report_damaged)
 
 
 def main(argv: list[str] | None = None, environment: Environment | None = None) -> int:

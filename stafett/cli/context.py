@@ -13,7 +13,7 @@ import getpass
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
@@ -21,7 +21,7 @@ import typer
 
 from stafett.clock import Clock, from_environ
 from stafett.errors import NoAccess, UsageError
-from stafett.render.text import json_text, visible
+from stafett.render.text import damaged_text, json_text, visible
 from stafett.values import utf8_text
 
 if TYPE_CHECKING:
@@ -71,6 +71,7 @@ class Env:
     debug: bool
     io: Environment
     _identity: Identity | None = None
+    _stores: list[Store] = field(default_factory=list)
 
     @property
     def environ(self) -> Mapping[str, str]:
@@ -131,7 +132,18 @@ class Env:
         from stafett.store import Store
 
         root = self.store_path or self.io.cwd
-        return Store.open(root, identity=self.identity, clock=self.clock)
+        store = Store.open(root, identity=self.identity, clock=self.clock)
+        self._stores.append(store)
+        return store
+
+    def report_damaged(self) -> None:
+        """After the command, whatever it did: each damaged document it skipped."""
+        seen: set[tuple[str, str]] = set()
+        for store in self._stores:
+            for found in store.damaged:
+                if (found.log_id, found.path) not in seen:
+                    seen.add((found.log_id, found.path))
+                    self.warn(damaged_text(found, self.lang))
 
     def out(self, text: str) -> None:
         """Everything a command prints goes here or to `warn`: text from a log or a

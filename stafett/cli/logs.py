@@ -1,4 +1,5 @@
-"""`stafett open`, `show`, `history`, `verify`, `close`, `level` and `textconv`."""
+"""`stafett open`, `show`, `history`, `verify`, `close`, `quarantine`, `level` and
+`textconv`."""
 
 from __future__ import annotations
 
@@ -122,6 +123,28 @@ def set_level(
     emit(env, doc, L("saved", env.lang, kind=L("kind.level", env.lang), id=short(doc.id)))
 
 
+def quarantine(
+    ctx: typer.Context,
+    log: LogArg,
+    document: Annotated[str, typer.Argument(help="Dokumentets sti eller id.")],
+) -> None:
+    """Ta et skadet dokument ut av loggen (quarantine); historikken beholder det."""
+    from stafett.render.text import quarantined_text
+
+    env = env_of(ctx)
+    done = env.store().log(log).quarantine(document)
+    value = {
+        "path": done.path,
+        "kind": done.kind,
+        "size": done.size,
+        "reason": done.reason.key,
+        "added_by": done.added_by,
+        "added": done.added,
+        "commit": done.commit,
+    }
+    emit(env, value, quarantined_text(done, env.lang))
+
+
 def textconv_cmd(ctx: typer.Context, file: Annotated[Path, typer.Argument()]) -> None:
     """For git: vis et kryptert dokument som YAML (used by git diff/log -p)."""
     from stafett.textconv import textconv
@@ -136,5 +159,6 @@ def register(app: typer.Typer) -> None:
     app.command("history")(history)
     app.command("verify")(verify)
     app.command("close")(close)
+    app.command("quarantine")(quarantine)
     app.command("textconv", hidden=True)(textconv_cmd)
     app.add_typer(level_app, name="level")

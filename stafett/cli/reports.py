@@ -145,6 +145,8 @@ def _footer(env: Env, report: Report, options: dict[str, Any]) -> None:
         env.warn(L("damaged_logs", env.lang, count=report.damaged))
     if report.hidden:
         env.warn(L("unreadable_docs", env.lang, count=report.hidden))
+    if report.damaged_documents:
+        env.warn(L("damaged_docs", env.lang, count=report.damaged_documents))
     if report.name == "due" and options.get("responsible") and not report.rows:
         env.warn(L("responsible_hint", env.lang))
 

@@ -19,6 +19,8 @@ from stafett.values import label
 
 if TYPE_CHECKING:
     from stafett.documents import Member
+    from stafett.log import Damaged
+    from stafett.quarantine import Quarantined
     from stafett.views import MeasureView
 
 WIDTH = 110
@@ -112,3 +114,26 @@ def L(name: str, lang: str, /, **params: Any) -> str:
 
 def indent(lines: str, prefix: str = "  ") -> str:
     return "\n".join(prefix + line for line in lines.splitlines())
+
+
+def damaged_text(found: Damaged, lang: str) -> str:
+    log = short(found.log_id)
+    return L("damaged_doc", lang, file=found.path, log=log, reason=found.error.message(lang))
+
+
+def quarantined_text(done: Quarantined, lang: str) -> str:
+    lines = [
+        L("quarantined", lang, file=done.path, kind=L(f"kind.{done.kind}", lang), size=done.size),
+        L("quarantine_reason", lang, reason=done.reason.message(lang)),
+    ]
+    if done.added_by_name and done.added:
+        lines.append(
+            L(
+                "quarantine_added",
+                lang,
+                who=done.added_by_name,
+                when=done.added.strftime("%Y-%m-%d %H:%M"),
+            )
+        )
+    lines.append(L("quarantine_kept", lang, commit=done.commit[:12]))
+    return "\n".join(lines)
