@@ -158,15 +158,16 @@ class Log:
         kinds = [kind] if kind else [k for k in DOCUMENT_CLASSES if k not in ROOT_KINDS]
         self.unreadable = 0
         docs = []
-        for k in kinds:
-            for doc_id in self.doc_ids(k):
-                rel = document_path(k, doc_id)
-                try:
-                    docs.append(self.read(rel))
-                except NoAccess:
-                    self.unreadable += 1
-                except InvalidDocument as exc:
-                    self.skip_damaged(rel, exc)
+        wanted = [(k, doc_id) for k in kinds for doc_id in self.doc_ids(k)]
+        self.snapshot().prefetch([document_path(k, doc_id) for k, doc_id in wanted])
+        for k, doc_id in wanted:
+            rel = document_path(k, doc_id)
+            try:
+                docs.append(self.read(rel))
+            except NoAccess:
+                self.unreadable += 1
+            except InvalidDocument as exc:
+                self.skip_damaged(rel, exc)
         yield from sorted(docs, key=lambda d: d.created)
 
     def skip_damaged(self, rel: str, error: StafettError) -> None:

@@ -49,10 +49,8 @@ UI: dict[str, tuple[str, str]] = {
     "ui.quarantine_reason": ("Hvorfor: {reason}", "Why: {reason}"),
     "ui.quarantine_added": ("Lagt inn av {who}, {when}.", "Added by {who}, {when}."),
     "ui.quarantine_kept": (
-        "Det er tatt ut av loggen i en signert endring ({commit}); historikken har det "
-        "fortsatt.",
-        "It was taken out of the log in a signed change ({commit}); the history still "
-        "has it.",
+        "Det er tatt ut av loggen i en signert endring ({commit}); historikken har det fortsatt.",
+        "It was taken out of the log in a signed change ({commit}); the history still has it.",
     ),
     "ui.unreadable_docs": (
         "{count} dokumenter er skjult for deg (begrenset tilgang).",
@@ -178,8 +176,7 @@ UI: dict[str, tuple[str, str]] = {
     "ui.kind.disclosure": ("utlevering", "disclosure"),
     "ui.kind.provenance": ("opphav", "provenance"),
     "ui.damaged_docs": (
-        "{count} skadede dokumenter ble hoppet over; kjør stafett show eller verify på "
-        "loggene.",
+        "{count} skadede dokumenter ble hoppet over; kjør stafett show eller verify på loggene.",
         "{count} damaged documents were skipped; run stafett show or verify on the logs.",
     ),
     "ui.damaged_logs": (
