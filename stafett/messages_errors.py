@@ -502,6 +502,22 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Pakken har samme fil eller id to ganger ({file}).",
         "The bundle has the same file or id twice ({file}).",
     ),
+    "bundle_sparse": (
+        "Pakken har en glissen fil («sparse») ({file}), som stafett aldri skriver; pakken er avvist.",
+        "The bundle holds a sparse file ({file}), which stafett never writes; the bundle is refused.",
+    ),
+    "bundle_tar_extension": (
+        "Pakken bruker tar-utvidelser (PAX- eller GNU-hoder) som stafett aldri skriver; pakken er avvist.",
+        "The bundle uses tar extensions (PAX or GNU headers) that stafett never writes; the bundle is refused.",
+    ),
+    "bundle_sizes_lie": (
+        "Filene i pakken oppgir å være større enn hele pakken; den er skadet eller laget for å lure.",
+        "The files in the bundle claim to be larger than the whole bundle; it is damaged or crafted to deceive.",
+    ),
+    "bundle_old_format": (
+        "Pakken er laget med en eldre stafett; be avsenderen eksportere den på nytt med en oppdatert stafett.",
+        "The bundle was made by an older stafett; ask the sender to export it again with a current stafett.",
+    ),
     "bundle_no_manifest": ("Pakken mangler innholdslisten.", "The bundle has no manifest."),
     "bundle_bad_signature": (
         "Signaturen på pakken stemmer ikke; den kan være endret.",

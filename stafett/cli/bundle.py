@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from stafett.cli.context import LogArg, emit, env_of
-from stafett.errors import NotFound
 from stafett.render.text import L
 
 
@@ -36,14 +35,10 @@ def import_(
     file: Annotated[Path, typer.Argument(help="Pakken (.stafett).")],
 ) -> None:
     """Importer en pakke (import a bundle) som ny logg; du blir stafettholder."""
-    from stafett.bundle import import_bundle
+    from stafett.bundle import import_file
 
     env = env_of(ctx)
-    try:
-        data = env.path(file).read_bytes()
-    except OSError:
-        raise NotFound("file_missing", file=file.name) from None
-    log = import_bundle(env.store(), data)
+    log = import_file(env.store(), env.path(file))
     emit(env, {"id": log.id, "short_id": log.short_id}, L("imported", env.lang, id=log.short_id))
 
 
