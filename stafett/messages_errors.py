@@ -296,118 +296,18 @@ ERRORS: dict[str, tuple[str, str]] = {
     "agent_running": ("Agenten kjører allerede.", "The agent is already running."),
     "agent_not_running": ("Agenten kjører ikke.", "The agent is not running."),
     "agent_failed": ("Agenten kunne ikke startes.", "The agent could not be started."),
-    "log_locked": (
-        "Noen andre skriver til loggen akkurat nå; prøv igjen om litt.",
-        "Someone else is writing to the log right now; try again shortly.",
+    "agent_untrusted": (
+        "Agenten i {folder} er ikke en du har startet (mappen eller agent.json er ikke privat for deg, eller den som svarer, kjenner ikke agentens hemmelighet); den brukes ikke.",
+        "The agent in {folder} is not one you started (the folder or agent.json is not private to you, or whatever answers does not know the agent's secret); it is not used.",
     ),
-    "read_only": ("Du har bare lesetilgang til loggen.", "You have read-only access to the log."),
-    "coordinator_only": (
-        "Bare stafettholderen kan gjøre dette.",
-        "Only the coordinator can do this.",
+    "agent_dir_unsafe": (
+        "Agentmappen {folder} er ikke privat for deg (en annen eier, en lenke, eller åpen for andre); agenten startes ikke der. Fjern mappen, eller sett STAFETT_AGENT_DIR til en mappe bare du eier.",
+        "The agent folder {folder} is not private to you (another owner, a link, or open to others); the agent does not start there. Remove the folder, or set STAFETT_AGENT_DIR to a folder only you own.",
     ),
-    "member_needs_name_role": (
-        "Oppgi enten en person fra personregisteret, eller --name og --role.",
-        "Give either a person from the directory, or --name and --role.",
+    "agent_dir_moved": (
+        "Kjøremappen {refused} er ikke privat for deg; agenten bruker {folder} i stedet.",
+        "The runtime folder {refused} is not private to you; the agent uses {folder} instead.",
     ),
-    "bad_now": (
-        "{var} må være en dato (ÅÅÅÅ-MM-DD) eller et tidspunkt (ISO 8601), ikke «{value}».",
-        "{var} must be a date (YYYY-MM-DD) or a time (ISO 8601), not “{value}”.",
-    ),
-    "unexpected_git_setting": (
-        "Loggen {file} har en git-innstilling som stafett ikke har satt: {setting}. stafett kjører den ikke; fjern den med «git config --unset» i loggens mappe.",
-        "The log {file} has a git setting stafett did not make: {setting}. stafett does not run it; remove it with “git config --unset” in the log's folder.",
-    ),
-    "stray_file": (
-        "Loggmappen har en fil som stafett ikke har skrevet: «{file}» ({count} i alt). stafett sletter ikke filer andre har lagt der: flytt den ut av loggmappen og prøv igjen. Ingenting er endret.",
-        "The log folder has a file stafett did not write: “{file}” ({count} in all). stafett never deletes files others put there: move it out of the log folder and try again. Nothing was changed.",
-    ),
-    "document_too_large": (
-        "Filen {file} er for stor til å være et dokument i en stafettlogg.",
-        "The file {file} is too large to be a document of a stafettlogg.",
-    ),
-    "store_locked": (
-        "Lageret er opptatt av en annen stafett-kommando; prøv igjen om litt.",
-        "The store is busy with another stafett command; try again shortly.",
-    ),
-    "field_too_long": (
-        "«{field}» er for langt. Ingenting er lagret.",
-        "“{field}” is too long. Nothing was saved.",
-    ),
-    "field_not_accepted": (
-        "«{field}» har en verdi som ikke kan lagres. Ingenting er lagret.",
-        "“{field}” has a value that cannot be saved. Nothing was saved.",
-    ),
-    "born_too_early": (
-        "Fødselsdatoen er mer enn {years} år tilbake; en stafettlogg følger barn og unge til de er 24.",
-        "The birth date is more than {years} years ago; a stafettlogg follows children and young people until they are 24.",
-    ),
-    "yaml_alias": (
-        "{file} bruker YAML-ankere eller -aliaser, som stafett aldri skriver; filen er avvist.",
-        "{file} uses YAML anchors or aliases, which stafett never writes; the file is refused.",
-    ),
-    "yaml_too_deep": (
-        "{file} er nøstet dypere enn noe stafett skriver; filen er avvist.",
-        "{file} is nested deeper than anything stafett writes; the file is refused.",
-    ),
-    "not_utf8": (
-        "{file} er ikke tekst i UTF-8; lagre den som UTF-8 og prøv igjen. Ingenting er endret.",
-        "{file} is not UTF-8 text; save it as UTF-8 and try again. Nothing was changed.",
-    ),
-    "newer_version": (
-        "{file} er laget med en nyere stafett (formatversjon {version}); denne stafett kjenner formatversjon {known}. Oppdater stafett for å lese den.",
-        "{file} was written by a newer stafett (format version {version}); this stafett knows format version {known}. Update stafett to read it.",
-    ),
-    "unknown_kind": (
-        "Filen {file} har en ukjent dokumenttype.",
-        "The file {file} has an unknown document kind.",
-    ),
-    "path_mismatch": (
-        "Filen {file} ligger ikke der id-en og typen sier; den kan være flyttet eller byttet.",
-        "The file {file} is not where its id and kind say; it may have been moved or swapped.",
-    ),
-    "born_in_future": (
-        "Fødselsdatoen kan ikke være fram i tid.",
-        "The birth date cannot be in the future.",
-    ),
-    "bad_grade": (
-        "Trinn må være mellom -1 og 13 (0 er barnehage).",
-        "Grade must be between -1 and 13 (0 is kindergarten).",
-    ),
-    "uncommitted_changes": (
-        "Loggen {file} har endringer som ikke er lagret i historikken.",
-        "The log {file} has changes that are not in its history.",
-    ),
-    "unexpected_file": (
-        "Filen {file} hører ikke hjemme i en logg.",
-        "The file {file} does not belong in a log.",
-    ),
-    "unexpected_content": (
-        "Filen {file} har uventet innhold.",
-        "The file {file} has unexpected content.",
-    ),
-    "no_tty_passphrase": (
-        "Passordfrasen kan ikke spørres om uten terminal; sett STAFETT_PASSPHRASE.",
-        "Cannot ask for the passphrase without a terminal; set STAFETT_PASSPHRASE.",
-    ),
-    "bad_minutes_file": (
-        "Fant ikke filen {file} med referatet.",
-        "The minutes file {file} was not found.",
-    ),
-    "editor_failed": (
-        "Redigeringsprogrammet avsluttet med feil; ingenting er lagret.",
-        "The editor exited with an error; nothing was saved.",
-    ),
-    "unexpected": (
-        "Uventet feil ({error}). Kjør med --debug for detaljer.",
-        "Unexpected error ({error}). Run with --debug for details.",
-    ),
-    "passphrase_mismatch": (
-        "Passordfrasene var ikke like. Ingenting er laget.",
-        "The passphrases did not match. Nothing was made.",
-    ),
-    "agent_running": ("Agenten kjører allerede.", "The agent is already running."),
-    "agent_not_running": ("Agenten kjører ikke.", "The agent is not running."),
-    "agent_failed": ("Agenten kunne ikke startes.", "The agent could not be started."),
     "no_consent_for_service": (
         "Ingen gyldig samtykke dekker tjenesten «{service}». Registrer samtykke først, eller bruk --override --why.",
         "No active consent covers the service '{service}'. Record consent first, or use --override --why.",

@@ -167,3 +167,15 @@ def test_each_library_is_imported_by_its_layer_only() -> None:
         if (owner := OWNERS.get(target.split(".")[0])) is not None and not name.startswith(owner)
     )
     assert strays == []
+
+
+def test_no_dict_literal_names_a_key_twice() -> None:
+    """A message catalogue is a dict literal: a key written twice silently keeps the
+    last text, so an edit to the first one would change nothing."""
+    twice = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Dict):
+                keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+                twice += [f"{path.name}: {k}" for k in sorted(set(keys)) if keys.count(k) > 1]
+    assert twice == []

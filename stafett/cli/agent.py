@@ -1,4 +1,10 @@
-"""`stafett agent`: keep your key unlocked in a warm process, as gpg-agent does."""
+"""`stafett agent`: keep your key unlocked in a warm process, as gpg-agent does.
+
+The agent process is started without any passphrase in its environment (a
+process's first environment stays readable in /proc/PID/environ for its life, and
+git and every other child inherit it): `agent start` unlocks the key and hands the
+agent the unlocked key over a pipe.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +13,19 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 
 from stafett import __version__, agent
-from stafett.cli.context import Environment, IdentityCache, emit, env_of
+from stafett.cli.context import Env, Environment, IdentityCache, emit, env_of
 from stafett.errors import Conflict, NotFound, StafettError
+from stafett.i18n import text
 from stafett.render.text import L
+
+T = TypeVar("T")
 
 agent_app = typer.Typer(
     help="Agenten: holder nøkkelen din låst opp mellom kommandoer.", no_args_is_help=True
@@ -31,11 +41,29 @@ def start(
 ) -> None:
     """Start agenten (start the agent): passordfrasen oppgis én gang."""
     env = env_of(ctx)
-    folder = Path(agent.agent_dir(env.environ))
-    if _status(folder) is not None:
+    folder, refused = agent.agent_dir_choice(env.environ)
+    if not agent.make_private_dir(folder):
+        raise Conflict("agent_dir_unsafe", folder=folder)
+    if refused is not None:
+        env.warn(text("agent_dir_moved", env.lang, refused=refused, folder=folder))
+    try:
+        running = _status(folder) is not None
+    except agent.Untrusted:
+        running = False  # a stale agent.json, or a stranger at its address: replaced
+    if running:
         raise Conflict("agent_running")
     identity = env.identity()
-    key = str(env.key_path.resolve())
+    proc = _spawn(env, folder, idle_minutes)
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(json.dumps({str(env.key_path.resolve()): identity.secret}).encode("utf-8"))
+    proc.stdin.close()
+    if proc.stdout.readline().strip() != b"ready":
+        raise StafettError("agent_failed")
+    emit(env, {"pid": proc.pid, "dir": folder}, L("agent_started", env.lang, pid=proc.pid))
+
+
+def _spawn(env: Env, folder: str, idle_minutes: int) -> subprocess.Popen[bytes]:
+    """The agent process, detached, told its folder, and given no passphrase."""
     detach: dict[str, Any] = (
         {
             "creationflags": getattr(subprocess, "DETACHED_PROCESS", 0)
@@ -44,30 +72,29 @@ def start(
         if os.name == "nt"
         else {"start_new_session": True}
     )
-    proc = subprocess.Popen(
+    environ = {**os.environ, **env.environ, "STAFETT_AGENT_DIR": folder}
+    return subprocess.Popen(
         [sys.executable, "-m", "stafett", "agent", "serve", "--idle-minutes", str(idle_minutes)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
-        env={**os.environ, **env.environ},
+        env={name: value for name, value in environ.items() if not agent.is_secret(name)},
         **detach,
     )
-    assert proc.stdin is not None and proc.stdout is not None
-    proc.stdin.write(json.dumps({key: identity.secret}).encode("utf-8"))
-    proc.stdin.close()
-    if proc.stdout.readline().strip() != b"ready":
-        raise StafettError("agent_failed")
-    emit(env, {"pid": proc.pid, "dir": str(folder)}, L("agent_started", env.lang, pid=proc.pid))
 
 
 @agent_app.command("stop")
 def stop(ctx: typer.Context) -> None:
     """Stopp agenten (stop the agent); nøkkelen glemmes."""
     env = env_of(ctx)
-    info = agent.read_info(agent.agent_dir(env.environ))
-    if info is None or _status(Path(agent.agent_dir(env.environ))) is None:
+    folder = agent.agent_dir(env.environ)
+    info = _trusted(lambda: agent.read_info(folder), folder)
+    if info is None or _trusted(lambda: _status(folder), folder) is None:
         raise NotFound("agent_not_running")
-    agent.call(info, {"op": "stop"})
+    try:
+        _trusted(lambda: agent.call(info, {"op": "stop"}), folder)
+    except OSError:
+        raise NotFound("agent_not_running") from None
     emit(env, {"stopped": True}, L("agent_stopped", env.lang))
 
 
@@ -75,7 +102,8 @@ def stop(ctx: typer.Context) -> None:
 def status(ctx: typer.Context) -> None:
     """Vis om agenten kjører (show whether the agent runs)."""
     env = env_of(ctx)
-    reply = _status(Path(agent.agent_dir(env.environ)))
+    folder = agent.agent_dir(env.environ)
+    reply = _trusted(lambda: _status(folder), folder)
     if reply is None:
         raise NotFound("agent_not_running")
     emit(env, reply, L("agent_running_pid", env.lang, pid=reply["pid"], version=reply["version"]))
@@ -94,6 +122,7 @@ def serve(
         path: (Path(path).stat().st_mtime_ns, identity_from_secret(secret))
         for path, secret in keys.items()
     }
+    _forget_passphrases(os.environ, env.io.environ)
 
     def ready() -> None:
         env.io.stdout.write("ready\n")
@@ -106,6 +135,8 @@ def serve(
         from stafett.cli.app import main as run_here
 
         client = _client_environment(request, cache)
+        if not _holds_key(request, client, cache):
+            return {"refused": "key"}  # the client runs it, and asks for the passphrase
         code = run_here(list(request["argv"]), client)
         assert isinstance(client.stdout, io.StringIO) and isinstance(client.stderr, io.StringIO)
         return {"code": code, "out": client.stdout.getvalue(), "err": client.stderr.getvalue()}
@@ -113,10 +144,23 @@ def serve(
     agent.serve(Path(agent.agent_dir(env.environ)), handle, __version__, idle_minutes * 60, ready)
 
 
+def _forget_passphrases(*environs: object) -> None:
+    """Should `agent serve` be run by hand with a passphrase set, it keeps none:
+    git and the other children it starts inherit its environment."""
+    for environ in environs:
+        if isinstance(environ, MutableMapping):
+            for name in [name for name in environ if agent.is_secret(str(name))]:
+                del environ[name]
+
+
 def _client_environment(request: dict[str, Any], cache: IdentityCache) -> Environment:
     """The client's environment and folder for one request (its clock comes from
     the client's STAFETT_NOW); the agent's own process settings are never changed."""
-    environ = {str(k): str(v) for k, v in dict(request.get("env") or {}).items()}
+    environ = {
+        str(k): str(v)
+        for k, v in dict(request.get("env") or {}).items()
+        if not agent.is_secret(str(k))
+    }
     return Environment(
         environ=environ,
         cwd=Path(str(request.get("cwd") or ".")),
@@ -127,14 +171,49 @@ def _client_environment(request: dict[str, Any], cache: IdentityCache) -> Enviro
     )
 
 
-def _status(folder: Path) -> dict[str, Any] | None:
+def _holds_key(request: dict[str, Any], client: Environment, cache: IdentityCache) -> bool:
+    """Whether the key this command would use is one the agent holds unlocked, as
+    the file is now. The passphrase is never sent here, so for any other key the
+    client runs the command itself; found as `Env.key_path` finds it."""
+    from stafett.keys import default_identity_path
+
+    args = [str(arg) for arg in request.get("argv") or []]
+    given = _option(args, "--identity") or client.environ.get("STAFETT_IDENTITY")
+    path = Path(given).expanduser() if given else default_identity_path(client.environ)
+    path = (path if path.is_absolute() else client.cwd / path).resolve()
+    cached = cache.get(str(path))
+    try:
+        return cached is not None and cached[0] == path.stat().st_mtime_ns
+    except OSError:
+        return False
+
+
+def _option(args: list[str], name: str) -> str | None:
+    for i, arg in enumerate(args):
+        if arg == name and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _status(folder: str) -> dict[str, Any] | None:
+    """The agent's answer; None when no agent answers. Raises agent.Untrusted."""
     info = agent.read_info(folder)
     if info is None:
         return None
     try:
         return agent.call(info, {"op": "status"}, timeout=5)
-    except OSError:
+    except (OSError, ValueError):
         return None
+
+
+def _trusted(ask: Callable[[], T], folder: str) -> T:
+    """`ask()`, with an agent that is not the user's own refused by name."""
+    try:
+        return ask()
+    except agent.Untrusted:
+        raise Conflict("agent_untrusted", folder=folder) from None
 
 
 def register(app: typer.Typer) -> None:
