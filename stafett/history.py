@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -382,6 +383,9 @@ class Snapshot:
                         self._cache[sha] = body
 
     def close(self) -> None:
+        """Stop the git process; the list of files stays, and a later read starts
+        a new process on the same commit's objects."""
+        self._cache.clear()
         if self._process is not None:
             _stop(self._process)
             self._process = None
@@ -448,6 +452,26 @@ class Snapshot:
             )
             weakref.finalize(self, _stop, self._process)
         return self._process
+
+
+class Readers:
+    """At most `limit` git processes at once for one store: a caller may hold a
+    thousand logs (`list(store.logs())`), and each would otherwise keep a process and
+    its pipes open. The least recently read one is stopped; it starts again if read."""
+
+    def __init__(self, limit: int = 8) -> None:
+        self.limit = limit
+        self._open: OrderedDict[int, weakref.ref[Snapshot]] = OrderedDict()
+
+    def touch(self, snapshot: Snapshot) -> None:
+        key = id(snapshot)
+        self._open[key] = weakref.ref(snapshot)
+        self._open.move_to_end(key)
+        while len(self._open) > self.limit:
+            _, ref = self._open.popitem(last=False)
+            oldest = ref()
+            if oldest is not None:
+                oldest.close()
 
 
 MAX_TREE_DEPTH = 8

@@ -89,6 +89,7 @@ class Log:
     def snapshot(self) -> history.Snapshot:
         if self._snapshot is None:
             self._snapshot = history.Snapshot(self.path, MAX_DOCUMENT)
+        self.store.readers.touch(self._snapshot)
         return self._snapshot
 
     def read_ids(self, wanted: set[str]) -> list[tuple[Document, bytes]]:

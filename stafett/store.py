@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Unpack
 
-from stafett import crypto, ids, yamlio
+from stafett import crypto, history, ids, yamlio
 from stafett.clock import SYSTEM, Clock
 from stafett.create import create_log
 from stafett.crypto import Identity
@@ -70,6 +70,7 @@ class Store:
         self._people: list[Card] | None = None
         # Documents skipped because they are damaged, for the caller to report.
         self.damaged: list[Damaged] = []
+        self.readers = history.Readers()
 
     @classmethod
     def init(

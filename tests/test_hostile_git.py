@@ -179,3 +179,20 @@ def test_a_write_cut_short_is_not_read(world: World) -> None:
         == ""
     )
     world.run("omar", "show", log_id[:6], code=int(ExitCode.NO_ACCESS))
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts this process's files")
+def test_holding_many_logs_keeps_few_git_processes(world: World) -> None:
+    """Each log reads through a git process of its own; a script that holds every
+    log of a municipality must not hold a process and its pipes for each."""
+    world.person("nora", "Nora Bø", "kontaktlærer", "Bjørkly skole")
+    world.init("nora")
+    for n in range(20):
+        world.open_log("nora", f"Barn Ås {n}")
+    store = world.store("nora")
+    before = len(list(Path("/proc/self/fd").iterdir()))
+    logs = list(store.logs())
+    names = [log.members().current[0].name for log in logs]
+    opened = len(list(Path("/proc/self/fd").iterdir())) - before
+    assert len(names) == 20
+    assert opened <= 2 * store.readers.limit
