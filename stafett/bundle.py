@@ -18,7 +18,7 @@ import tarfile
 from typing import TYPE_CHECKING, Any, Self
 
 from stafett import crypto, history, ids, signing, yamlio
-from stafett.create import create_imported
+from stafett.create import create_imported, drop_abandoned
 from stafett.disclosure import Exported, chosen_handover, new_record, receiver
 from stafett.documents import Document, Exporter, Member, Provenance
 from stafett.errors import Conflict, InvalidDocument, NoAccess, NotFound, StafettError
@@ -176,6 +176,7 @@ def import_bundle(store: Store, data: bytes) -> Log:
         for m in manifest["members"]
     )
     with locked(store.root / STORE_LOCK, "store_locked"):
+        drop_abandoned(store)
         duplicate = _already_imported(store, manifest["bundle_id"])
         if duplicate:
             raise Conflict("bundle_already_imported", log=duplicate)

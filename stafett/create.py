@@ -7,7 +7,6 @@ import os
 import shutil
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stafett import history, ids, transaction
@@ -21,7 +20,7 @@ from stafett.documents import (
     Provenance,
 )
 from stafett.errors import Conflict, UsageError
-from stafett.fsutil import write_text_atomic
+from stafett.fsutil import STORE_LOCK, locked, write_text_atomic
 from stafett.layout import ATTRIBUTES, MARKER_FILE, git_settings, marker_text
 from stafett.log import Log
 from stafett.schoolyear import school_year
@@ -36,7 +35,6 @@ from stafett.values import (
 
 STAGING_PREFIX = ".new-"
 OLDEST = 25  # BTI follows children and young people up to 24
-ABANDONED = 3600.0  # seconds
 
 if TYPE_CHECKING:
     from stafett.people import Card
@@ -82,7 +80,9 @@ def create_log(
     if concern is not None:
         text = check_text(concern, "concern")
         docs.append(Concern(**profile_header(profile), text=text, level_at_time=level))
-    return build(store, log_id, members, docs, "open log")
+    with locked(store.root / STORE_LOCK, "store_locked"):
+        drop_abandoned(store)
+        return build(store, log_id, members, docs, "open log")
 
 
 def profile_header(profile: LogProfile) -> dict[str, Any]:
@@ -164,17 +164,15 @@ def create_imported(
     return build(store, log_id, members, [profile, members, *kept, stamp], message, reuse)
 
 
-def drop_abandoned(fresh: Path) -> None:
-    """Staging folders of new logs whose builder was killed: a build takes
-    seconds, so one untouched for an hour before `fresh` (made just now) was
-    begun is abandoned. Times are the file system's, on both sides. Only stafett
-    makes these folders."""
-    now = fresh.stat().st_mtime
-    for staging in fresh.parent.glob(f"{STAGING_PREFIX}*"):
-        with contextlib.suppress(OSError):
-            old = now - staging.stat().st_mtime > ABANDONED
-            if old and staging.is_dir() and not staging.is_symlink():
-                shutil.rmtree(staging)
+def drop_abandoned(store: Store) -> None:
+    """Staging folders of new logs whose builder was killed. Call only under the
+    store's lock: every build runs under it, so any staging folder then is
+    abandoned. Only stafett makes these folders (a hidden name and a log id)."""
+    for staging in (store.root / "logs").glob(f"{STAGING_PREFIX}*"):
+        if ids.is_id(staging.name.removeprefix(STAGING_PREFIX)):
+            with contextlib.suppress(OSError):
+                if staging.is_dir() and not staging.is_symlink():
+                    shutil.rmtree(staging)
 
 
 def coordinator_member(card: Card, today: date) -> Member:
@@ -199,7 +197,8 @@ def build(
     message: str,
     reuse: dict[str, bytes] | None = None,
 ) -> Log:
-    """Build the new log in a hidden folder and move it into place once committed.
+    """Build the new log in a hidden folder and move it into place once committed;
+    the caller holds the store's lock.
 
     `reuse` maps document ids to plaintext already read and validated (an import):
     it is encrypted as it is, since writing the YAML again cost more than all else."""
@@ -208,7 +207,6 @@ def build(
     texts = reuse or {}
     try:
         history.init(staging, git_settings())
-        drop_abandoned(staging)
         write_text_atomic(staging / ".gitattributes", ATTRIBUTES)
         write_text_atomic(staging / MARKER_FILE, marker_text(log_id))
         transaction.first_commit(

@@ -11,6 +11,7 @@ import contextlib
 import os
 import shutil
 import subprocess
+import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -272,10 +273,22 @@ def is_clean(repo: Path) -> bool:
     return git(repo, "status", "--porcelain", "--untracked-files=all").strip() == ""
 
 
-def drop_stale_index_lock(repo: Path) -> None:
-    """Call only under stafett's own lock of the log: git's index.lock is then left
-    by a process that was killed, and would block every later write."""
-    (repo / ".git" / "index.lock").unlink(missing_ok=True)
+GIT_LOCKS = ("index.lock", "HEAD.lock", f"refs/heads/{BRANCH}.lock")
+STALE_LOCK_SECONDS = 2.0
+
+
+def drop_stale_locks(repo: Path) -> None:
+    """Call only under stafett's own lock of the log: git's lock files are then
+    left by a stafett killed mid-write, and would block every later write. A git
+    it started may outlive it by a moment, so a fresh lock is given that moment."""
+    for name in GIT_LOCKS:
+        lock = repo / ".git" / name
+        try:
+            age = time.time() - lock.stat().st_mtime
+        except OSError:
+            continue
+        time.sleep(min(STALE_LOCK_SECONDS, max(0.0, STALE_LOCK_SECONDS - age)))
+        lock.unlink(missing_ok=True)
 
 
 def rollback(repo: Path, own: Callable[[str], bool]) -> None:

@@ -94,7 +94,7 @@ class Transaction:
 def begin(log: Log, action: str, subject: tuple[str, str] | None = None) -> Iterator[Transaction]:
     """Serialise writers, start from a clean HEAD, and commit all or nothing."""
     with locked(log.path / ".git" / "stafett.lock", "log_locked", LOCK_TIMEOUT):
-        history.drop_stale_index_lock(log.path)
+        history.drop_stale_locks(log.path)
         if not history.is_clean(log.path):
             history.rollback(log.path, is_own_file)
         log.forget()

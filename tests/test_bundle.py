@@ -104,8 +104,11 @@ def test_the_imported_log_leaks_nothing(moved: tuple[World, Replay, str, Path]) 
 def test_a_bundle_is_imported_once(moved: tuple[World, Replay, str, Path]) -> None:
     their, _, new_log, bundle = moved
     receiver = next(iter(their.key_files.keys() - {"recovery"}))
+    killed = their.store_path / "logs" / ".new-0123456789abcdefghjk"
+    (killed / ".git").mkdir(parents=True)
     again = their.run(receiver, "import", str(bundle), code=5)
     assert again.err.strip() == f"Pakken er allerede importert, som logg {new_log[:7]}."
+    assert not killed.exists()
 
 
 @needs_age

@@ -103,27 +103,42 @@ def test_what_an_unfinished_write_left_is_cleaned_up(opened: tuple[World, str]) 
     assert "i orden" in world.run("nora", "verify", log_id[:6]).out
 
 
-def test_a_lock_left_by_a_killed_git_does_not_block_the_log(opened: tuple[World, str]) -> None:
+@pytest.mark.parametrize("name", ["index.lock", "HEAD.lock", "refs/heads/main.lock"])
+def test_a_lock_left_by_a_killed_git_does_not_block_the_log(
+    opened: tuple[World, str], name: str
+) -> None:
+    """A whole process group killed while git held its lock: git never removes it,
+    and every later write failed ("git update-ref failed")."""
     world, log_id = opened
-    stale = world.log_dir(log_id) / ".git" / "index.lock"
+    stale = world.log_dir(log_id) / ".git" / name
     stale.write_bytes(b"")
+    a_minute_ago = stale.stat().st_mtime - 60
+    os.utime(stale, (a_minute_ago, a_minute_ago))
     world.run("nora", "note", "add", log_id[:6], "Etter at git ble drept midt i et skriv.")
     assert not stale.exists()
     assert "i orden" in world.run("nora", "verify", log_id[:6]).out
 
 
+def test_a_lock_made_a_moment_ago_is_given_that_moment(opened: tuple[World, str]) -> None:
+    world, log_id = opened
+    fresh = world.log_dir(log_id) / ".git" / "HEAD.lock"
+    fresh.write_bytes(b"")
+    world.run("nora", "note", "add", log_id[:6], "Rett etter at git ble drept.")
+    assert not fresh.exists()
+
+
 def test_a_new_log_killed_while_built_is_cleaned_up(world: World) -> None:
+    """Every build runs under the store's lock, so under it any staging folder is
+    one whose builder was killed; a folder stafett did not name is left alone."""
     world.person("nora", "Nora Bø", "kontaktlærer", "Bjørkly skole")
     world.init("nora")
     logs = world.store_path / "logs"
-    abandoned, building = logs / ".new-0123456789abcdefghjk", logs / ".new-abcdefghjk0123456789"
-    for folder in (abandoned, building):
+    abandoned, foreign = logs / ".new-0123456789abcdefghjk", logs / ".new-mine"
+    for folder in (abandoned, foreign):
         (folder / "note").mkdir(parents=True)
         (folder / "note" / "x.yaml.age").write_bytes(b"age")
-    two_hours_ago = abandoned.stat().st_mtime - 7200
-    os.utime(abandoned, (two_hours_ago, two_hours_ago))
     world.open_log("nora")
-    assert not abandoned.exists() and building.exists()
+    assert not abandoned.exists() and foreign.exists()
 
 
 def test_a_link_inside_a_log_is_never_followed(opened: tuple[World, str]) -> None:
