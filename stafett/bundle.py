@@ -210,6 +210,8 @@ class _Header(tarfile.TarInfo):
             raise InvalidDocument("bundle_sparse", file=header.name[:80])
         if header.type not in USTAR_TYPES:
             raise InvalidDocument("bundle_tar_extension")
+        if header.size < 0:  # base-256 sizes can be negative: data read twice over
+            raise InvalidDocument("bundle_sizes_lie")
         return header
 
 
@@ -226,16 +228,18 @@ def _members(tar: tarfile.TarFile, length: int) -> dict[str, bytes]:
     never extracted to disk. Headers are read one at a time and each is checked
     before the next is read, so the count limit holds before the headers are built,
     and no file is read before every size is known to fit: a plain tar holds its
-    files whole, so together they cannot claim more than the archive's own length."""
+    files whole and in order, so together they cannot claim more than the archive's
+    own length, and no file's data starts before the last one's ended."""
     members: dict[str, tarfile.TarInfo] = {}
-    claimed = 0
+    claimed = end = 0
     while (member := tar.next()) is not None:
         if len(members) == MAX_FILES:
             raise InvalidDocument("bundle_too_many_files")
         _check_member(member, members)
         claimed += member.size
-        if claimed > length:
+        if claimed > length or member.offset_data < end:
             raise InvalidDocument("bundle_sizes_lie")
+        end = member.offset_data + member.size
         members[member.name] = member
     return {name: _read(tar, member) for name, member in members.items()}
 

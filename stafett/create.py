@@ -55,17 +55,11 @@ def create_log(
     child_handle: str | None,
 ) -> Log:
     """Build the new log in a hidden folder and move it into place once committed."""
-    card = store.me()
-    today = store.clock.today()
+    card, today = store.me(), store.clock.today()
     child = new_child(
-        today,
-        name=child_name,
-        born=born,
-        school=school,
-        grade=grade,
-        national_id=national_id,
-        language=language,
-    )
+        today, name=child_name, born=born, school=school, grade=grade,
+        national_id=national_id, language=language,
+    )  # fmt: skip
     store.settings.check_level(level)
     log_id = ids.new_id()
     me = coordinator_member(card, today)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from stafett.errors import Conflict, InvalidDocument, StafettError
-from stafett.fsutil import write_atomic
+from stafett.fsutil import read_regular, write_atomic
 
 BRANCH = "main"
 EMAIL_DOMAIN = "stafett.invalid"
@@ -44,6 +45,7 @@ _SAFE_CONFIG = (
     "core.autocrlf=false",
     "core.quotepath=false",
     "init.defaultBranch=main",
+    "core.useReplaceRefs=false",
 )
 SAFE_OPTIONS = tuple(part for setting in _SAFE_CONFIG for part in ("-c", setting))
 DRIVER_PROGRAMS = ("clean", "smudge", "process")
@@ -85,6 +87,9 @@ def _runtime() -> tuple[str, dict[str, str]]:
     """The git program and the environment it runs in."""
     environ = _ENVIRON.get()
     env = dict(os.environ if environ is None else environ)
+    # Replace refs and grafts would let anyone who can write .git show other objects
+    # than those committed and signed.
+    env.update(GIT_NO_REPLACE_OBJECTS="1", GIT_GRAFT_FILE=os.devnull)
     exe = shutil.which("git", path=env.get("PATH"))
     if exe is None:
         raise StafettError("git_missing")
@@ -273,6 +278,35 @@ def is_clean(repo: Path) -> bool:
     return git(repo, "status", "--porcelain", "--untracked-files=all").strip() == ""
 
 
+HEAD_REF = f"ref: refs/heads/{BRANCH}"
+
+
+def head_ref(repo: Path) -> str | None:
+    """What .git/HEAD says, None if it cannot be read. stafett only ever writes
+    `ref: refs/heads/main`: HEAD set to an old commit would show a member list the
+    coordinator has since changed."""
+    try:
+        return read_regular(repo / ".git" / "HEAD", "HEAD", 4096).decode("ascii").strip()
+    except (StafettError, UnicodeDecodeError):
+        return None
+
+
+def odd_state(repo: Path) -> list[str]:
+    """What in a log's .git makes git show other objects or history than those
+    committed, or moves HEAD off its branch: stafett never makes any of it."""
+    git_dir = repo / ".git"
+    found = [name for name in ("info/grafts", "shallow") if (git_dir / name).exists()]
+    packed = git_dir / "packed-refs"
+    replaced = (git_dir / "refs" / "replace").is_dir() and any(
+        (git_dir / "refs" / "replace").iterdir()
+    )
+    if replaced or (packed.is_file() and b"refs/replace/" in packed.read_bytes()):
+        found.append("refs/replace")
+    if head_ref(repo) != HEAD_REF:
+        found.append("HEAD")
+    return found
+
+
 GIT_LOCKS = ("index.lock", "HEAD.lock", f"refs/heads/{BRANCH}.lock")
 STALE_LOCK_SECONDS = 2.0
 
@@ -302,7 +336,10 @@ def rollback(repo: Path, own: Callable[[str], bool]) -> None:
     if foreign:
         shown = "".join(c if c.isprintable() else "?" for c in foreign[0][:120])
         raise Conflict("stray_file", file=shown, count=len(foreign))
-    git(repo, "reset", "-q", "--hard", "HEAD")
+    try:
+        git(repo, "reset", "-q", "--hard", "HEAD")
+    except StafettError:  # a tree git will not check out (`..`, a name it refuses)
+        raise InvalidDocument("git_broken", file=repo.name) from None
     for rel in strays:
         (repo / rel).unlink(missing_ok=True)
 
@@ -350,8 +387,8 @@ class Snapshot:
     filters and runs no hooks, so the log's own settings need not be read first.
     """
 
-    def __init__(self, repo: Path, limit: int) -> None:
-        self.repo, self.limit = repo, limit
+    def __init__(self, repo: Path, limit: int, folders: frozenset[str]) -> None:
+        self.repo, self.limit, self.folders = repo, limit, folders
         self._process: subprocess.Popen[bytes] | None = None
         self._files: dict[str, str] | None = None
         self._cache: dict[str, bytes] = {}
@@ -361,9 +398,11 @@ class Snapshot:
         submodule, which are never read); a log without commits has none."""
         if self._files is None:
             found: dict[str, str] = {}
-            root = self._object("HEAD^{tree}", "tree")
+            if head_ref(self.repo) not in (HEAD_REF, None):
+                raise InvalidDocument("head_moved", file=self.repo.name)
+            root = self._object("HEAD^{commit}^{tree}", "tree")
             if root is not None:
-                self._walk(root, "", found, depth=0)
+                self._walk(root, "", found)
             self._files = found
         return self._files
 
@@ -403,25 +442,37 @@ class Snapshot:
             _stop(self._process)
             self._process = None
 
-    def _walk(self, tree: bytes, prefix: str, found: dict[str, str], depth: int) -> None:
-        if depth > MAX_TREE_DEPTH:
-            raise InvalidDocument("git_broken", file=self.repo.name)
-        pos = 0
-        while pos < len(tree):
-            space, nul = tree.index(b" ", pos), tree.index(b"\0", pos)
-            mode, raw_name = tree[pos:space], tree[space + 1 : nul]
-            sha = tree[nul + 1 : nul + 21].hex()
-            pos = nul + 21
-            try:
-                name = prefix + raw_name.decode("utf-8")
-            except UnicodeDecodeError:
+    def _walk(self, tree: bytes, prefix: str, found: dict[str, str]) -> None:
+        """A log is files at its top and in one folder per kind, named by stafett
+        alone: anything else (`..`, a control character, a deeper folder) is never
+        read, so a crafted tree can neither reach outside the log's paths nor grow
+        without bound."""
+        for mode, name, sha in self._entries(tree):
+            if not SAFE_NAME.fullmatch(name) or name in (".", ".."):
                 continue
+            if len(found) >= MAX_ENTRIES:
+                raise InvalidDocument("log_too_many_files", file=self.repo.name)
             if mode == b"40000":
-                sub = self._object(sha, "tree")
+                sub = self._object(sha, "tree") if not prefix and name in self.folders else None
                 if sub is not None:
-                    self._walk(sub, name + "/", found, depth + 1)
+                    self._walk(sub, name + "/", found)
             else:
-                found[name] = sha if mode in (b"100644", b"100755") else ""
+                found[prefix + name] = sha if mode in (b"100644", b"100755") else ""
+
+    def _entries(self, tree: bytes) -> Iterator[tuple[bytes, str, str]]:
+        pos = 0
+        try:
+            while pos < len(tree):
+                space, nul = tree.index(b" ", pos), tree.index(b"\0", pos)
+                mode, raw_name = tree[pos:space], tree[space + 1 : nul]
+                sha = tree[nul + 1 : nul + 21]
+                pos = nul + 21
+                if len(sha) != 20:
+                    raise ValueError("short entry")
+                with contextlib.suppress(UnicodeDecodeError):
+                    yield mode, raw_name.decode("utf-8"), sha.hex()
+        except ValueError:
+            raise InvalidDocument("git_broken", file=self.repo.name) from None
 
     def _object(self, name: str, kind: str) -> bytes | None:
         """One object by name, None if there is none; bigger than the limit is refused
@@ -487,7 +538,8 @@ class Readers:
                 oldest.close()
 
 
-MAX_TREE_DEPTH = 8
+MAX_ENTRIES = 100_000
+SAFE_NAME = re.compile(r"[A-Za-z0-9._-]+")
 PREFETCH = 64
 
 

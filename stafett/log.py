@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from stafett.store import Store
 
 Audience = Sequence[str] | str | None
+KIND_FOLDERS = frozenset(k for k in DOCUMENT_CLASSES if k not in ROOT_KINDS)
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ class Log:
 
     def snapshot(self) -> history.Snapshot:
         if self._snapshot is None:
-            self._snapshot = history.Snapshot(self.path, MAX_DOCUMENT)
+            self._snapshot = history.Snapshot(self.path, MAX_DOCUMENT, KIND_FOLDERS)
         self.store.readers.touch(self._snapshot)
         return self._snapshot
 

@@ -98,6 +98,28 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Git-historikken i loggen {file} er skadet.",
         "The git history of log {file} is damaged.",
     ),
+    "log_too_many_files": (
+        "Loggen {file} har flere filer enn en stafettlogg kan ha; den leses ikke.",
+        "The log {file} has more files than a stafettlogg can have; it is not read.",
+    ),
+    "quarantine_newer": (
+        "{file} er skrevet av en nyere stafett, ikke skadet: oppdater stafett for å lese "
+        "den. Den settes ikke i karantene.",
+        "{file} was written by a newer stafett, not damaged: update stafett to read it. "
+        "It is not quarantined.",
+    ),
+    "head_moved": (
+        "Loggen {file} peker ikke på sin egen historikk (HEAD er endret utenom stafett); "
+        "den leses ikke. Kjør stafett verify.",
+        "The log {file} does not point at its own history (HEAD was changed outside "
+        "stafett); it is not read. Run stafett verify.",
+    ),
+    "unexpected_git_state": (
+        "Loggen {file} har {thing} i .git, som stafett aldri lager: git kan da vise noe "
+        "annet enn det som ble signert. Fjern det.",
+        "The log {file} has {thing} in .git, which stafett never makes: git could then "
+        "show something other than what was signed. Remove it.",
+    ),
     "file_missing": ("Filen {file} finnes ikke.", "The file {file} does not exist."),
     "handle_taken": (
         "Kallenavnet «{handle}» er allerede i bruk.",

@@ -42,6 +42,10 @@ UI: dict[str, tuple[str, str]] = {
         "Skipped {file} in log {log}: {reason} The coordinator can take it out with "
         "'stafett quarantine {log} {file}'.",
     ),
+    "ui.skipped_newer": (
+        "Hoppet over {file} i logg {log}: {reason}",
+        "Skipped {file} in log {log}: {reason}",
+    ),
     "ui.quarantined": (
         "Satt i karantene: {file} ({kind}, {size} byte).",
         "Quarantined: {file} ({kind}, {size} bytes).",

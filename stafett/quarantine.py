@@ -88,6 +88,8 @@ def _damage(log: Log, rel: str) -> StafettError:
     except NoAccess:
         raise Conflict("quarantine_unreadable", file=rel) from None
     except InvalidDocument as exc:
+        if exc.key == "newer_version":
+            raise Conflict("quarantine_newer", file=rel) from None
         return exc
     raise Conflict("quarantine_not_damaged", file=rel)
 

@@ -43,6 +43,10 @@ def verify_log(log: Log) -> VerifyReport:
     if not history.is_clean(log.path):
         problems.append(InvalidDocument("uncommitted_changes", file=log.id))
     problems += [
+        InvalidDocument("unexpected_git_state", file=log.short_id, thing=thing)
+        for thing in history.odd_state(log.path)
+    ]
+    problems += [
         InvalidDocument("unexpected_git_setting", file=log.short_id, setting=setting)
         for setting in history.unexpected_settings(log.path)
     ]
@@ -50,7 +54,7 @@ def verify_log(log: Log) -> VerifyReport:
         rel = file.relative_to(log.path)
         if rel.parts[0] == ".git" or file.is_dir():
             continue
-        name = rel.as_posix()
+        name = "".join(c if c.isprintable() else "?" for c in rel.as_posix())
         if file.is_symlink():
             problems.append(InvalidDocument("unexpected_file", file=name))
         elif name in PLAIN_FILES:

@@ -176,6 +176,6 @@ def test_no_dict_literal_names_a_key_twice() -> None:
     for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Dict):
-                keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+                keys = [repr(k.value) for k in node.keys if isinstance(k, ast.Constant)]
                 twice += [f"{path.name}: {k}" for k in sorted(set(keys)) if keys.count(k) > 1]
     assert twice == []

@@ -242,6 +242,14 @@ def lying_header(name: str, claimed: int) -> bytes:
     return _with_checksum(header)
 
 
+def negative_header(name: str, size: int) -> bytes:
+    """A ustar header whose size is negative in base-256: tarfile would then read
+    the next header, and the next file's data, from bytes it has read already."""
+    header = bytearray(entry(name)[:512])
+    header[124:136] = b"\xff" + (256**11 + size).to_bytes(11, "big")
+    return _with_checksum(header)
+
+
 # --- the corpus --------------------------------------------------------------
 
 
@@ -350,6 +358,17 @@ def many_headers(s: Source) -> Hostile:
 def size_over_archive(s: Source) -> Hostile:
     """A header within the per-file limit that claims more than the whole archive."""
     extra = [lying_header("documents/note/big", MAX_FILE)]
+    message = (
+        "Filene i pakken oppgir å være større enn hele pakken; "
+        "den er skadet eller laget for å lure."
+    )
+    return Hostile(s.pack(s.files(), extra), message)
+
+
+@case
+def negative_size(s: Source) -> Hostile:
+    """Sizes that add up to nothing, while the same data is read again and again."""
+    extra = [entry("documents/note/a", b"x" * 4096), negative_header("documents/note/b", -5120)]
     message = (
         "Filene i pakken oppgir å være større enn hele pakken; "
         "den er skadet eller laget for å lure."

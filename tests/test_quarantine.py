@@ -7,6 +7,7 @@ broken, a document that is not valid, and a document that is not encrypted."""
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -108,13 +109,13 @@ def test_only_damaged_documents_and_only_by_the_coordinator(
     assert _head(repo) == before
 
 
-def _head(repo: object) -> str:
+def _head(repo: Path) -> str:
     return subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True
     ).stdout.strip()
 
 
-def _tree(repo: object, rev: str = "HEAD") -> list[str]:
+def _tree(repo: Path, rev: str = "HEAD") -> list[str]:
     return subprocess.run(
         ["git", "ls-tree", "-r", "--name-only", rev],
         cwd=repo,

@@ -117,8 +117,11 @@ def indent(lines: str, prefix: str = "  ") -> str:
 
 
 def damaged_text(found: Damaged, lang: str) -> str:
-    log = short(found.log_id)
-    return L("damaged_doc", lang, file=found.path, log=log, reason=found.error.message(lang))
+    """A document written by a newer stafett is not damage: its reason says to
+    update, and quarantine is not offered."""
+    log, reason = short(found.log_id), found.error.message(lang)
+    key = "skipped_newer" if found.error.key == "newer_version" else "damaged_doc"
+    return L(key, lang, file=found.path, log=log, reason=reason)
 
 
 def quarantined_text(done: Quarantined, lang: str) -> str:

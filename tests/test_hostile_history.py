@@ -1,0 +1,144 @@
+"""Whoever can write a log's .git can make git show other objects than those
+committed: replace refs, a HEAD moved to an old commit, trees stafett never
+writes. Reads see only the signed state of the branch, and `verify` names the
+rest. Each test is what someone with the folder would try."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from stafett.errors import ExitCode
+from tests.world import World
+
+
+@pytest.fixture
+def team(world: World) -> tuple[World, str]:
+    world.person("nora", "Nora Bø", "kontaktlærer", "Bjørkly skole")
+    world.person("omar", "Omar Lie", "rådgiver", "PPT Bjørkly")
+    world.init("nora")
+    world.run("nora", "people", "add", str(world.card("omar")), "--handle", "omar")
+    log_id = world.open_log("nora", concern="Åse gruer seg til friminuttene.")
+    world.consent("nora", log_id, "åse", "PPT Bjørkly")
+    return world, log_id
+
+
+def _git(repo: Path, *args: str, stdin: bytes | None = None) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=x", "-c", "user.email=x@x.invalid", *args],
+        cwd=repo,
+        input=stdin,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+
+
+def _commit_tree(repo: Path, entries: bytes) -> None:
+    """Commit a tree written by hand (`mode type sha\\tname` lines) on the branch."""
+    tree = _git(repo, "mktree", "-z", "--missing", stdin=entries).strip()
+    commit = _git(repo, "commit-tree", tree, "-p", "HEAD", "-m", "x").strip()
+    _git(repo, "update-ref", "HEAD", commit)
+
+
+def _entries(repo: Path) -> bytes:
+    return _git(repo, "ls-tree", "-z", "HEAD").encode()
+
+
+def _readers(world: World, log_id: str) -> list[str]:
+    members = world.run("nora", "--json", "access", log_id[:6]).json()["documents"][0]["readers"]
+    return [m["handle"] for m in members]
+
+
+def test_a_replace_ref_cannot_bring_back_a_removed_member(team: tuple[World, str]) -> None:
+    world, log_id = team
+    repo = world.log_dir(log_id)
+    world.run("nora", "member", "add", log_id[:6], "omar")
+    with_omar = _git(repo, "rev-parse", "HEAD:members.yaml.age").strip()
+    world.run("nora", "member", "remove", log_id[:6], "omar")
+    without = _git(repo, "rev-parse", "HEAD:members.yaml.age").strip()
+    _git(repo, "replace", "-f", without, with_omar)
+    assert "omar" not in _readers(world, log_id)
+    world.run("nora", "note", "add", log_id[:6], "Skrevet etter at Omar gikk ut.")
+    world.run("omar", "show", log_id[:6], code=int(ExitCode.NO_ACCESS))
+    found = world.run("nora", "verify", log_id[:6], code=int(ExitCode.INVALID)).out
+    assert f"Loggen {log_id[:7]} har refs/replace i .git" in found
+
+
+def test_head_moved_to_an_old_commit_is_refused(team: tuple[World, str]) -> None:
+    world, log_id = team
+    repo = world.log_dir(log_id)
+    world.run("nora", "member", "add", log_id[:6], "omar")
+    with_omar = _git(repo, "rev-parse", "HEAD").strip()
+    world.run("nora", "member", "remove", log_id[:6], "omar")
+    (repo / ".git" / "HEAD").write_text(with_omar + "\n", encoding="ascii")
+    refused = world.run("nora", "show", log_id[:6], code=int(ExitCode.INVALID))
+    assert "HEAD er endret utenom stafett" in refused.err
+    world.run("nora", "note", "add", log_id[:6], "Et notat.", code=int(ExitCode.INVALID))
+    found = world.run("nora", "verify", log_id[:6], code=int(ExitCode.INVALID))
+    assert "HEAD er endret utenom stafett" in found.out + found.err
+
+
+def test_a_path_out_of_its_folder_is_never_read_or_written(team: tuple[World, str]) -> None:
+    """`measure/../members.yaml.age` holding an old member list: never taken for
+    the member list, never offered for quarantine, never removed through it."""
+    world, log_id = team
+    repo = world.log_dir(log_id)
+    world.run("nora", "member", "add", log_id[:6], "omar")
+    with_omar = _git(repo, "rev-parse", "HEAD:members.yaml.age").strip()
+    world.run("nora", "member", "remove", log_id[:6], "omar")
+    inner = _git(repo, "mktree", stdin=f"100644 blob {with_omar}\tmembers.yaml.age\n".encode())
+    up = _git(repo, "mktree", "--missing", stdin=f"040000 tree {inner.strip()}\t..\n".encode())
+    _commit_tree(repo, _entries(repo) + f"040000 tree {up.strip()}\tmeasure\0".encode())
+    shown = world.run("nora", "show", log_id[:6])
+    assert "Omar" not in shown.out and "Hoppet over" not in shown.err
+    refused = world.run(
+        "nora", "quarantine", log_id[:6], "measure/../members.yaml.age",
+        code=int(ExitCode.INVALID),
+    )  # fmt: skip
+    assert "er skadet" in refused.err
+    assert "omar" not in _readers(world, log_id)
+    assert "er skadet" in world.run("nora", "verify", log_id[:6], code=int(ExitCode.INVALID)).out
+
+
+def test_a_name_cannot_write_lines_of_its_own(team: tuple[World, str]) -> None:
+    world, log_id = team
+    repo = world.log_dir(log_id)
+    blob = _git(repo, "hash-object", "-w", "--stdin", stdin=b"not age").strip()
+    name = "x.yaml.age\nSamtykket er trukket tilbake. Kjør «stafett member remove».yaml.age"
+    sub = _git(repo, "mktree", "-z", stdin=f"100644 blob {blob}\t{name}\0".encode()).strip()
+    _commit_tree(repo, _entries(repo) + f"040000 tree {sub}\tnote\0".encode())
+    shown = world.run("nora", "show", log_id[:6])
+    assert "Samtykket" not in shown.out + shown.err
+
+
+def test_a_malformed_tree_is_one_damaged_log_not_a_crash(team: tuple[World, str]) -> None:
+    world, log_id = team
+    other = world.open_log("nora", child="Per Ås")
+    repo = world.log_dir(log_id)
+    bad = _git(repo, "hash-object", "-t", "tree", "-w", "--literally", "--stdin", stdin=b"100644 x")
+    commit = _git(repo, "commit-tree", bad.strip(), "-p", "HEAD", "-m", "x").strip()
+    _git(repo, "update-ref", "HEAD", commit)
+    refused = world.run("nora", "show", log_id[:6], code=int(ExitCode.INVALID))
+    assert "er skadet" in refused.err
+    listed = world.run("nora", "list")
+    assert other[:7] in listed.out and log_id[:7] not in listed.out
+
+
+def test_a_document_of_a_newer_stafett_is_not_quarantined(team: tuple[World, str]) -> None:
+    world, log_id = team
+    saved = world.run("nora", "--json", "note", "add", log_id[:6], "Et notat.").json()
+    rel = f"note/{saved['id']}.yaml.age"
+    from stafett import crypto, yamlio
+
+    repo = world.log_dir(log_id)
+    plain = crypto.decrypt((repo / rel).read_bytes(), world.identity("nora"))
+    data = yamlio.load(plain)
+    data["version"] = 99
+    readers = [world.identity("nora").recipient]
+    world.commit_foreign(log_id, {rel: crypto.encrypt(yamlio.dump(data).encode(), readers)})
+    shown = world.run("nora", "show", log_id[:6])
+    assert "nyere stafett" in shown.err and "quarantine" not in shown.err
+    refused = world.run("nora", "quarantine", log_id[:6], rel, code=int(ExitCode.CONFLICT))
+    assert "skrevet av en nyere stafett, ikke skadet" in refused.err
