@@ -72,3 +72,7 @@ class NotFound(StafettError):
     """An id, handle or file that was named does not exist."""
 
     exit_code = ExitCode.NOT_FOUND
+
+
+# The whole log is at fault, not one document: no document is skipped for these.
+LOG_DAMAGE = ("git_broken", "git_stalled", "head_moved", "log_too_many_files")

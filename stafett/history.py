@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 import time
 import weakref
 from collections import OrderedDict
@@ -123,14 +124,20 @@ def git_bytes(
             GIT_COMMITTER_EMAIL=email,
         )
     overrides = _overrides(repo) if (repo / ".git").is_dir() else ()
-    result = subprocess.run(
-        [exe, "--no-pager", *SAFE_OPTIONS, *_options(overrides), *args],
-        cwd=repo,
-        env=env,
-        input=input,
-        capture_output=True,
-        check=False,
-    )
+    try:
+        result = subprocess.run(
+            [exe, "--no-pager", *SAFE_OPTIONS, *_options(overrides), *args],
+            cwd=repo,
+            env=env,
+            input=input,
+            capture_output=True,
+            check=False,
+            timeout=_deadline() * 10,
+        )
+    except subprocess.TimeoutExpired:
+        raise InvalidDocument(
+            "git_stalled", file=repo.name, seconds=int(_deadline() * 10)
+        ) from None
     if result.returncode != 0:
         raise StafettError("git_failed", command=args[0])
     return result.stdout
@@ -428,9 +435,14 @@ class Snapshot:
                 process.stdin.flush()
             except OSError:
                 raise InvalidDocument("git_broken", file=self.repo.name) from None
-            for sha in chunk:
-                with contextlib.suppress(InvalidDocument):  # read again, and refused, when asked
-                    body = self._answer("blob")
+            with WATCHDOG.guard(process):
+                for sha in chunk:
+                    try:
+                        body = self._answer("blob")
+                    except InvalidDocument as exc:
+                        if exc.key != "document_too_large":
+                            raise
+                        continue  # read again, and refused, when asked for
                     if body is not None:
                         self._cache[sha] = body
 
@@ -479,12 +491,13 @@ class Snapshot:
         after it has been read past, so the process stays in step."""
         process = self._start()
         assert process.stdin is not None
-        try:
-            process.stdin.write(name.encode("ascii") + b"\n")
-            process.stdin.flush()
-        except OSError:
-            raise InvalidDocument("git_broken", file=self.repo.name) from None
-        return self._answer(kind)
+        with WATCHDOG.guard(process):
+            try:
+                process.stdin.write(name.encode("ascii") + b"\n")
+                process.stdin.flush()
+            except OSError:
+                raise InvalidDocument("git_broken", file=self.repo.name) from None
+            return self._answer(kind)
 
     def _answer(self, kind: str) -> bytes | None:
         process = self._start()
@@ -493,6 +506,10 @@ class Snapshot:
             header = process.stdout.readline().decode("ascii", "replace").split()
         except OSError:
             raise InvalidDocument("git_broken", file=self.repo.name) from None
+        if not header:  # git closed its output: it is gone, stopped or failed
+            process.wait()
+            key = "git_stalled" if WATCHDOG.stopped(process) else "git_broken"
+            raise InvalidDocument(key, file=self.repo.name, seconds=int(_deadline()))
         if len(header) != 3:
             return None
         size = int(header[2])
@@ -538,6 +555,61 @@ class Readers:
                 oldest.close()
 
 
+def _deadline() -> float:
+    """Seconds a git process may take to answer; STAFETT_GIT_SECONDS changes it."""
+    environ = _ENVIRON.get()
+    text = (os.environ if environ is None else environ).get("STAFETT_GIT_SECONDS", "")
+    try:
+        return max(1.0, float(text)) if text else GIT_SECONDS
+    except ValueError:
+        return GIT_SECONDS
+
+
+class Watchdog:
+    """Stops a git process that has not answered within the deadline. Anything in
+    .git can block git for ever (a FIFO where an object belongs); a command, and
+    the agent that runs it for every later command, must not wait for ever. One
+    thread serves the whole process; a read only notes when it began."""
+
+    def __init__(self) -> None:
+        self._busy: dict[int, tuple[float, float, subprocess.Popen[bytes]]] = {}
+        self._stopped: set[int] = set()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    @contextlib.contextmanager
+    def guard(self, process: subprocess.Popen[bytes]) -> Iterator[None]:
+        with self._lock:
+            self._busy[id(process)] = (time.monotonic(), _deadline(), process)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._watch, daemon=True)
+                self._thread.start()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._busy.pop(id(process), None)
+
+    def stopped(self, process: subprocess.Popen[bytes]) -> bool:
+        with self._lock:
+            found = id(process) in self._stopped
+            self._stopped.discard(id(process))
+            return found
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(0.5)
+            now = time.monotonic()
+            with self._lock:
+                late = [p for begun, limit, p in self._busy.values() if now - begun > limit]
+                self._stopped.update(id(p) for p in late)
+            for process in late:
+                with contextlib.suppress(OSError):
+                    process.kill()
+
+
+GIT_SECONDS = 60.0
+WATCHDOG = Watchdog()
 MAX_ENTRIES = 100_000
 SAFE_NAME = re.compile(r"[A-Za-z0-9._-]+")
 PREFETCH = 64

@@ -28,7 +28,7 @@ from stafett.documents import (
     MemberList,
     document_path,
 )
-from stafett.errors import InvalidDocument, NoAccess, NotFound, StafettError
+from stafett.errors import LOG_DAMAGE, InvalidDocument, NoAccess, NotFound, StafettError
 from stafett.fsutil import MAX_DOCUMENT
 from stafett.layout import parse_document
 from stafett.quarantine import quarantine as quarantine_document
@@ -169,6 +169,8 @@ class Log:
             except NoAccess:
                 self.unreadable += 1
             except InvalidDocument as exc:
+                if exc.key in LOG_DAMAGE:
+                    raise
                 self.skip_damaged(rel, exc)
         yield from sorted(docs, key=lambda d: d.created)
 

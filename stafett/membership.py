@@ -24,7 +24,7 @@ from stafett.documents import (
     Override,
     Withdrawal,
 )
-from stafett.errors import Conflict, InvalidDocument, NoAccess, UsageError
+from stafett.errors import LOG_DAMAGE, Conflict, InvalidDocument, NoAccess, UsageError
 from stafett.people import Card, find_person
 from stafett.values import (
     NAME_LIMIT,
@@ -328,6 +328,8 @@ def reencrypt(log: Log, change: Transaction, old: MemberList, new: MemberList) -
             skipped += 1
             continue
         except InvalidDocument as exc:
+            if exc.key in LOG_DAMAGE:
+                raise
             log.skip_damaged(rel, exc)
             skipped += 1
             continue

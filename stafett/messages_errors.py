@@ -108,6 +108,13 @@ ERRORS: dict[str, tuple[str, str]] = {
         "{file} was written by a newer stafett, not damaged: update stafett to read it. "
         "It is not quarantined.",
     ),
+    "git_stalled": (
+        "Git svarte ikke på {seconds} sekunder i loggen {file}; noe i .git-mappen "
+        "blokkerer. Kjør stafett verify, og be den som har tilgang til mappen se på den.",
+        "Git did not answer within {seconds} seconds in the log {file}; something in its "
+        ".git folder blocks it. Run stafett verify, and ask whoever looks after the "
+        "folder to check it.",
+    ),
     "head_moved": (
         "Loggen {file} peker ikke på sin egen historikk (HEAD er endret utenom stafett); "
         "den leses ikke. Kjør stafett verify.",

@@ -5,6 +5,7 @@ rest. Each test is what someone with the folder would try."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -142,3 +143,24 @@ def test_a_document_of_a_newer_stafett_is_not_quarantined(team: tuple[World, str
     assert "nyere stafett" in shown.err and "quarantine" not in shown.err
     refused = world.run("nora", "quarantine", log_id[:6], rel, code=int(ExitCode.CONFLICT))
     assert "skrevet av en nyere stafett, ikke skadet" in refused.err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a FIFO")
+def test_git_that_never_answers_is_stopped(team: tuple[World, str]) -> None:
+    """A FIFO where a loose object belongs blocks git for ever; the command (and an
+    agent that runs it for every later one) must not wait with it."""
+    world, log_id = team
+    repo = world.log_dir(log_id)
+    world.run("nora", "note", "add", log_id[:6], "Et notat som blir blokkert.")
+    blob = _git(
+        repo,
+        "rev-parse",
+        "HEAD:" + _git(repo, "diff-tree", "--name-only", "-r", "--no-commit-id", "HEAD").split()[0],
+    ).strip()
+    loose = repo / ".git" / "objects" / blob[:2] / blob[2:]
+    loose.unlink()
+    os.mkfifo(loose)
+    stopped = world.run(
+        "nora", "show", log_id[:6], code=int(ExitCode.INVALID), STAFETT_GIT_SECONDS="1"
+    )
+    assert "Git svarte ikke på 1 sekunder" in stopped.err
