@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stafett import crypto, history, ids, membership, records
+from stafett import crypto, ids, membership, records
 from stafett.documents import (
     DOCUMENT_CLASSES,
     ROOT_KINDS,
@@ -32,6 +32,7 @@ from stafett.errors import LOG_DAMAGE, InvalidDocument, NoAccess, NotFound, Staf
 from stafett.fsutil import MAX_DOCUMENT
 from stafett.layout import parse_document
 from stafett.quarantine import quarantine as quarantine_document
+from stafett.snapshot import Snapshot
 from stafett.views import MeasureView, measure_views
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ class Log:
         self._profile: LogProfile | None = None
         self._members: MemberList | None = None
         self._consents: list[Consent] | None = None
-        self._snapshot: history.Snapshot | None = None
+        self._snapshot: Snapshot | None = None
 
     @property
     def short_id(self) -> str:
@@ -87,9 +88,9 @@ class Log:
             raise NotFound("file_missing", file=rel)
         return data
 
-    def snapshot(self) -> history.Snapshot:
+    def snapshot(self) -> Snapshot:
         if self._snapshot is None:
-            self._snapshot = history.Snapshot(self.path, MAX_DOCUMENT, KIND_FOLDERS)
+            self._snapshot = Snapshot(self.path, MAX_DOCUMENT, KIND_FOLDERS)
         self.store.readers.touch(self._snapshot)
         return self._snapshot
 

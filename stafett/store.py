@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Unpack
 
-from stafett import crypto, history, ids, yamlio
+from stafett import crypto, ids, yamlio
 from stafett.clock import SYSTEM, Clock
 from stafett.create import create_log
 from stafett.crypto import Identity
@@ -19,6 +19,7 @@ from stafett.people import Card, add_person, load_people, person_by_recipient
 from stafett.reports import Report, ReportArgs, run_report
 from stafett.schema import validate
 from stafett.settings import STORE_FILE, STORE_LANGUAGES, StoreSettings
+from stafett.snapshot import Readers
 
 LOGS_DIR = "logs"
 
@@ -70,7 +71,7 @@ class Store:
         self._people: list[Card] | None = None
         # Documents skipped because they are damaged, for the caller to report.
         self.damaged: list[Damaged] = []
-        self.readers = history.Readers()
+        self.readers = Readers()
 
     @classmethod
     def init(
