@@ -152,8 +152,8 @@ class Log:
         prefix = f"{kind}/"
         return sorted(
             rel[len(prefix) :].removesuffix(SUFFIX)
-            for rel in self.files()
-            if rel.startswith(prefix) and "/" not in rel[len(prefix) :]
+            for rel in self.snapshot().folder(kind)
+            if rel.endswith(SUFFIX)
         )
 
     def documents(self, kind: str | None = None) -> Iterator[Document]:

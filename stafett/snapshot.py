@@ -34,24 +34,33 @@ class Snapshot:
     def __init__(self, repo: Path, limit: int, folders: frozenset[str]) -> None:
         self.repo, self.limit, self.folders = repo, limit, folders
         self._process: subprocess.Popen[bytes] | None = None
-        self._files: dict[str, str] | None = None
+        self._root: dict[str, str] | None = None
+        self._trees: dict[str, str] = {}
+        self._listed: dict[str, dict[str, str]] = {}
         self._cache: dict[str, bytes] = {}
 
     def files(self) -> dict[str, str]:
         """Each file of HEAD ('/'-separated path → blob id, empty for a link or a
         submodule, which are never read); a log without commits has none."""
-        if self._files is None:
+        found = dict(self._top())
+        for name in sorted(self._trees):
+            found.update(self.folder(name))
+        return found
+
+    def folder(self, name: str) -> dict[str, str]:
+        """The files of one kind's folder, listed only when asked for: a report that
+        reads each log's profile never lists its notes."""
+        if name not in self._listed:
+            self._top()
             found: dict[str, str] = {}
-            if head_ref(self.repo) not in (HEAD_REF, None):
-                raise InvalidDocument("head_moved", file=self.repo.name)
-            root = self._object("HEAD^{commit}^{tree}", "tree")
-            if root is not None:
-                self._walk(root, "", found)
-            self._files = found
-        return self._files
+            tree = self._object(self._trees[name], "tree") if name in self._trees else None
+            if tree is not None:
+                self._add(tree, f"{name}/", found)
+            self._listed[name] = found
+        return self._listed[name]
 
     def read(self, rel: str) -> bytes | None:
-        sha = self.files().get(rel)
+        sha = self._lookup(rel)
         if sha == "":
             raise InvalidDocument("unexpected_file", file=rel)
         if sha is None:
@@ -59,10 +68,25 @@ class Snapshot:
         cached = self._cache.pop(sha, None)
         return cached if cached is not None else self._object(sha, "blob")
 
+    def _lookup(self, rel: str) -> str | None:
+        folder = rel.rpartition("/")[0]
+        return (self.folder(folder) if folder else self._top()).get(rel)
+
+    def _top(self) -> dict[str, str]:
+        if self._root is None:
+            if head_ref(self.repo) not in (HEAD_REF, None):
+                raise InvalidDocument("head_moved", file=self.repo.name)
+            found: dict[str, str] = {}
+            root = self._object("HEAD^{commit}^{tree}", "tree")
+            if root is not None:
+                self._add(root, "", found)
+            self._root = found
+        return self._root
+
     def prefetch(self, rels: Sequence[str]) -> None:
         """Ask for many files at once: a request and its answer per file cost a
         round trip each, which a log of hundreds of documents feels."""
-        shas = [sha for sha in (self.files().get(rel) for rel in rels) if sha]
+        shas = [sha for sha in (self._lookup(rel) for rel in rels) if sha]
         for start in range(0, len(shas), PREFETCH):
             chunk = shas[start : start + PREFETCH]
             process = self._start()
@@ -91,7 +115,7 @@ class Snapshot:
             _stop(self._process)
             self._process = None
 
-    def _walk(self, tree: bytes, prefix: str, found: dict[str, str]) -> None:
+    def _add(self, tree: bytes, prefix: str, found: dict[str, str]) -> None:
         """A log is files at its top and in one folder per kind, named by stafett
         alone: anything else (`..`, a control character, a deeper folder) is never
         read, so a crafted tree can neither reach outside the log's paths nor grow
@@ -102,9 +126,8 @@ class Snapshot:
             if len(found) >= MAX_ENTRIES:
                 raise InvalidDocument("log_too_many_files", file=self.repo.name)
             if mode == b"40000":
-                sub = self._object(sha, "tree") if not prefix and name in self.folders else None
-                if sub is not None:
-                    self._walk(sub, name + "/", found)
+                if not prefix and name in self.folders:
+                    self._trees[name] = sha
             else:
                 found[prefix + name] = sha if mode in (b"100644", b"100755") else ""
 
