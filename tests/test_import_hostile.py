@@ -17,7 +17,7 @@ import pytest
 
 from stafett import crypto, signing, yamlio
 from stafett.errors import ExitCode
-from tests.test_bundle_corpus import (
+from tests.bundles import (
     MANIFEST,
     SIGNATURE,
     encrypted_doc,
