@@ -53,7 +53,9 @@ def read_regular(path: Path, name: str, limit: int = MAX_DOCUMENT) -> bytes:
     """A file inside a log, read only if it is a regular file of sane size: a link
     (to /dev/zero, or to a file outside the log) or a device is never followed.
     `name` is how messages name it."""
+    # O_NONBLOCK: opening a FIFO would otherwise wait for a writer for ever.
     flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    flags |= getattr(os, "O_NONBLOCK", 0)
     try:
         if path.is_symlink():
             raise InvalidDocument("unexpected_file", file=name)

@@ -9,8 +9,11 @@ measured 10-40 ms.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
+import re
 import shutil
+import stat
 import subprocess
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from stafett.errors import Conflict, InvalidDocument, StafettError
+from stafett.errors import Conflict, InvalidDocument, NotFound, StafettError
 from stafett.fsutil import read_regular, write_atomic
 
 BRANCH = "main"
@@ -43,6 +46,7 @@ _SAFE_CONFIG = (
     "core.quotepath=false",
     "init.defaultBranch=main",
     "core.useReplaceRefs=false",
+    "protocol.allow=never",
 )
 SAFE_OPTIONS = tuple(part for setting in _SAFE_CONFIG for part in ("-c", setting))
 DRIVER_PROGRAMS = ("clean", "smudge", "process")
@@ -86,7 +90,7 @@ def runtime() -> tuple[str, dict[str, str]]:
     env = dict(os.environ if environ is None else environ)
     # Replace refs and grafts would let anyone who can write .git show other objects
     # than those committed and signed.
-    env.update(GIT_NO_REPLACE_OBJECTS="1", GIT_GRAFT_FILE=os.devnull)
+    env.update(GIT_NO_REPLACE_OBJECTS="1", GIT_GRAFT_FILE=os.devnull, GIT_NO_LAZY_FETCH="1")
     exe = shutil.which("git", path=env.get("PATH"))
     if exe is None:
         raise StafettError("git_missing")
@@ -137,6 +141,26 @@ def git_bytes(
     return result.stdout
 
 
+# Sections stafett never writes in a log and git reads past any -c override:
+# repository extensions (a promisor remote that fetches, a per-worktree config with
+# its own filters) and includes of other files.
+REFUSED_SECTIONS = re.compile(rb"^\s*\[\s*(extensions|include|includeif)\b", re.I | re.M)
+
+
+def check_config(repo: Path) -> None:
+    """Refuse a log whose git config git would act on before stafett's overrides
+    (read in Python: running git to read it would already act on it)."""
+    git_dir = repo / ".git"
+    if not (git_dir / "config").exists():
+        return
+    if (git_dir / "config.worktree").exists():
+        raise InvalidDocument("unexpected_git_setting", file=repo.name, setting="config.worktree")
+    found = REFUSED_SECTIONS.search(read_regular(git_dir / "config", "config", 1 << 20))
+    if found:
+        section = found.group(1).decode("ascii").lower()
+        raise InvalidDocument("unexpected_git_setting", file=repo.name, setting=f"{section}.*")
+
+
 def local_settings(repo: Path) -> list[str]:
     """The names set in a log's own git config, with what it includes; reading them
     runs nothing. Read once per command (see `environment`)."""
@@ -144,13 +168,17 @@ def local_settings(repo: Path) -> list[str]:
     if cache is not None and repo in cache:
         return cache[repo]
     exe, env = runtime()
-    result = subprocess.run(
-        [exe, "config", "--local", "--includes", "--name-only", "--list"],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        check=False,
-    )
+    try:
+        result = subprocess.run(
+            [exe, "config", "--local", "--includes", "--name-only", "--list"],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            check=False,
+            timeout=deadline(),
+        )
+    except subprocess.TimeoutExpired:
+        raise InvalidDocument("git_stalled", file=repo.name, seconds=int(deadline())) from None
     out = result.stdout.decode("utf-8", "replace") if result.returncode == 0 else ""
     names = [n for n in out.splitlines() if n]
     if cache is not None:
@@ -166,6 +194,7 @@ def unexpected_settings(repo: Path) -> list[str]:
 
 
 def _overrides(repo: Path) -> tuple[str, ...]:
+    check_config(repo)
     drivers = {
         name[len("filter.") : name.rindex(".")]
         for name in local_settings(repo)
@@ -288,8 +317,10 @@ def head_ref(repo: Path) -> str | None:
     coordinator has since changed."""
     try:
         return read_regular(repo / ".git" / "HEAD", "HEAD", 4096).decode("ascii").strip()
-    except (StafettError, UnicodeDecodeError):
+    except NotFound:
         return None
+    except (StafettError, UnicodeDecodeError):
+        return ""  # a link, a FIFO, too long, not text: not what stafett wrote
 
 
 def odd_state(repo: Path) -> list[str]:
@@ -316,14 +347,21 @@ def drop_stale_locks(repo: Path) -> None:
     """Call only under stafett's own lock of the log: git's lock files are then
     left by a stafett killed mid-write, and would block every later write. A git
     it started may outlive it by a moment, so a fresh lock is given that moment."""
+    git_dir = repo / ".git"
+    if any(p.is_symlink() for p in (git_dir, git_dir / "refs", git_dir / "refs" / "heads")):
+        return  # a lock elsewhere is not this log's to remove
     for name in GIT_LOCKS:
-        lock = repo / ".git" / name
+        lock = git_dir / name
         try:
-            age = time.time() - lock.stat().st_mtime
+            info = lock.lstat()
         except OSError:
             continue
+        if not stat.S_ISREG(info.st_mode):
+            continue
+        age = time.time() - info.st_mtime
         time.sleep(min(STALE_LOCK_SECONDS, max(0.0, STALE_LOCK_SECONDS - age)))
-        lock.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            lock.unlink()
 
 
 def rollback(repo: Path, own: Callable[[str], bool]) -> None:
@@ -387,6 +425,7 @@ def deadline() -> float:
     environ = _ENVIRON.get()
     text = (os.environ if environ is None else environ).get("STAFETT_GIT_SECONDS", "")
     try:
-        return max(1.0, float(text)) if text else GIT_SECONDS
+        seconds = float(text) if text else GIT_SECONDS
     except ValueError:
         return GIT_SECONDS
+    return min(max(1.0, seconds), 3600.0) if math.isfinite(seconds) else GIT_SECONDS

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from stafett import history, ids, transaction
 from stafett.documents import DOCUMENT_CLASSES, ROOT_KINDS, SUFFIX
-from stafett.errors import Conflict, InvalidDocument, NoAccess, NotFound, StafettError
+from stafett.errors import LOG_DAMAGE, Conflict, InvalidDocument, NoAccess, NotFound, StafettError
 
 if TYPE_CHECKING:
     from stafett.log import Log
@@ -45,7 +45,10 @@ def quarantine(log: Log, ref: str) -> Quarantined:
         change.require_coordinator()
         rel = _find(log, ref)
         reason = _damage(log, rel)
-        size = len(log.read_raw(rel)) if log.snapshot().files().get(rel) else 0
+        try:
+            size = len(log.read_raw(rel))
+        except StafettError:
+            size = 0
         kind = rel.split("/", 1)[0]
         stem = rel.rsplit("/", 1)[-1].removesuffix(SUFFIX)
         change.subject = (
@@ -88,6 +91,8 @@ def _damage(log: Log, rel: str) -> StafettError:
     except NoAccess:
         raise Conflict("quarantine_unreadable", file=rel) from None
     except InvalidDocument as exc:
+        if exc.key in LOG_DAMAGE:
+            raise
         if exc.key == "newer_version":
             raise Conflict("quarantine_newer", file=rel) from None
         return exc

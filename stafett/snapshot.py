@@ -8,6 +8,7 @@ long-lived process with its own rules: at most a few per store, and a watchdog.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import subprocess
 import threading
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from stafett.errors import InvalidDocument
-from stafett.history import HEAD_REF, SAFE_OPTIONS, deadline, head_ref, runtime
+from stafett.history import HEAD_REF, SAFE_OPTIONS, check_config, deadline, head_ref, runtime
 
 
 class Snapshot:
@@ -38,6 +39,9 @@ class Snapshot:
         self._trees: dict[str, str] = {}
         self._listed: dict[str, dict[str, str]] = {}
         self._cache: dict[str, bytes] = {}
+        # Every document's ciphertext is unique: one blob named many times is a way
+        # to make a small commit cost minutes to read.
+        self._seen: set[str] = set()
 
     def files(self) -> dict[str, str]:
         """Each file of HEAD ('/'-separated path → blob id, empty for a link or a
@@ -66,7 +70,10 @@ class Snapshot:
         if sha is None:
             return None
         cached = self._cache.pop(sha, None)
-        return cached if cached is not None else self._object(sha, "blob")
+        found = cached if cached is not None else self._object(sha, "blob")
+        if found is None:  # listed in the tree, but git has no such object
+            raise InvalidDocument("corrupt_file", file=rel)
+        return found
 
     def _lookup(self, rel: str) -> str | None:
         folder = rel.rpartition("/")[0]
@@ -128,8 +135,11 @@ class Snapshot:
             if mode == b"40000":
                 if not prefix and name in self.folders:
                     self._trees[name] = sha
+            elif mode not in (b"100644", b"100755") or sha in self._seen:
+                found[prefix + name] = ""  # a link, a submodule, or a blob used twice
             else:
-                found[prefix + name] = sha if mode in (b"100644", b"100755") else ""
+                self._seen.add(sha)
+                found[prefix + name] = sha
 
     def _entries(self, tree: bytes) -> Iterator[tuple[bytes, str, str]]:
         pos = 0
@@ -182,6 +192,7 @@ class Snapshot:
 
     def _start(self) -> subprocess.Popen[bytes]:
         if self._process is None:
+            check_config(self.repo)
             exe, env = runtime()
             self._process = subprocess.Popen(
                 [exe, "--no-pager", *SAFE_OPTIONS, "cat-file", "--batch"],
@@ -222,6 +233,11 @@ class Watchdog:
     thread serves the whole process; a read only notes when it began."""
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """A forked report worker has no thread of its parent's and may hold a copy
+        of its lock: it starts afresh."""
         self._busy: dict[int, tuple[float, float, subprocess.Popen[bytes]]] = {}
         self._stopped: set[int] = set()
         self._lock = threading.Lock()
@@ -259,6 +275,8 @@ class Watchdog:
 
 
 WATCHDOG = Watchdog()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=WATCHDOG.reset)
 MAX_ENTRIES = 100_000
 SAFE_NAME = re.compile(r"[A-Za-z0-9._-]+")
 PREFETCH = 64

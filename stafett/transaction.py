@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stafett import crypto, history, ids, yamlio
@@ -121,7 +122,7 @@ def commit(change: Transaction) -> str:
     try:
         write_all([(log.path / rel, data) for rel, data in files])
         for rel in change.removed:
-            (log.path / rel).unlink(missing_ok=True)
+            remove_file(log.path / rel, rel)
         sha = history.commit(
             log.path,
             touched,
@@ -205,3 +206,15 @@ def first_commit(
         log.store.identity.sign,
         log.store.clock.now(),
     )
+
+
+def remove_file(path: Path, rel: str) -> None:
+    """A committed file, or the empty folder git made for a committed submodule;
+    a folder with anything in it is someone's, and is not touched."""
+    try:
+        if path.is_dir() and not path.is_symlink():
+            path.rmdir()
+        else:
+            path.unlink(missing_ok=True)
+    except OSError:
+        raise Conflict("stray_file", file=rel, count=1) from None

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from stafett import crypto, history, signing
 from stafett.documents import SUFFIX, Member, MemberList
 from stafett.errors import InvalidDocument, NoAccess, StafettError
+from stafett.fsutil import read_regular
 from stafett.layout import ATTRIBUTES, MARKER_FILE, marker_text, parse_document
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def verify_log(log: Log) -> VerifyReport:
             problems.append(InvalidDocument("unexpected_file", file=name))
         else:
             try:
-                plain = crypto.decrypt(file.read_bytes(), log.store.identity, name)
+                plain = crypto.decrypt(read_regular(file, name), log.store.identity, name)
                 parse_document(plain, name, log.id)
                 checked += 1
             except NoAccess:
@@ -148,7 +149,7 @@ def _member_id(members: dict[str, Member], short: str) -> str:
 
 
 def _check_plain(log: Log, name: str) -> list[StafettError]:
-    text = (log.path / name).read_text("utf-8", "replace")
+    text = read_regular(log.path / name, name, 1 << 20).decode("utf-8", "replace")
     expected = ATTRIBUTES if name == ".gitattributes" else marker_text(log.id)
     return [] if text == expected else [InvalidDocument("unexpected_content", file=name)]
 

@@ -3,10 +3,11 @@ every one is refused with its plain message, within a CPU limit and in bounded
 memory, and leaves the receiver's store byte for byte as it was.
 
 Each case builds its bundle with the helpers in tests/bundles.py, or is raw bytes
-where the attack is the file itself. The two seconds are a resource limit (RLIMIT_CPU), not a timed assertion:
-a case that runs away is killed and fails. Peak memory is measured by a small
-launcher that waits for the import with wait4, since a process forked from this
-large pytest process would report pytest's own memory as its peak.
+where the attack is the file itself. The two seconds are a resource limit
+(RLIMIT_CPU), not a timed assertion: a case that runs away is killed and fails.
+Peak memory is measured by a small launcher that waits for the import with wait4,
+since a process forked from this large pytest process would report pytest's own
+memory as its peak.
 """
 
 from __future__ import annotations

@@ -164,3 +164,88 @@ def test_git_that_never_answers_is_stopped(team: tuple[World, str]) -> None:
         "nora", "show", log_id[:6], code=int(ExitCode.INVALID), STAFETT_GIT_SECONDS="1"
     )
     assert "Git svarte ikke på 1 sekunder" in stopped.err
+
+
+def _touch_program(mark: Path) -> str:
+    script = mark.parent / f"{mark.name}.sh"
+    script.write_text(f'#!/bin/sh\ntouch "{mark}"\ncat\n', encoding="utf-8")
+    script.chmod(0o755)
+    return str(script)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the planted program is a shell script")
+def test_a_promisor_remote_in_the_log_config_runs_nothing(team: tuple[World, str]) -> None:
+    """A partial-clone extension makes git fetch a missing object by running the
+    remote's upload-pack program: a read must never get that far."""
+    world, log_id = team
+    repo = world.log_dir(log_id)
+    mark = world.root / "fetched"
+    program = _touch_program(mark)
+    missing = "1234567890123456789012345678901234567890"
+    sub = _git(repo, "mktree", "--missing", stdin=f"100644 blob {missing}\tx.yaml.age\n".encode())
+    _commit_tree(repo, _entries(repo) + f"040000 tree {sub.strip()}\tnote\0".encode())
+    with (repo / ".git" / "config").open("a", encoding="utf-8") as config:
+        config.write(
+            '[extensions]\n\tpartialClone = origin\n[remote "origin"]\n'
+            f"\turl = {world.root / 'nowhere'}\n\tpromisor = true\n\tuploadpack = {program}\n"
+        )
+    _git(repo, "config", "core.repositoryformatversion", "1")
+    refused = world.run("nora", "show", log_id[:6], code=int(ExitCode.INVALID))
+    assert "git-innstilling som stafett ikke har satt: extensions.*" in refused.err
+    assert not mark.exists()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the planted program is a shell script")
+def test_a_per_worktree_config_runs_no_filter(team: tuple[World, str]) -> None:
+    world, log_id = team
+    repo = world.log_dir(log_id)
+    mark = world.root / "filtered"
+    program = _touch_program(mark)
+    _git(repo, "config", "extensions.worktreeConfig", "true")
+    (repo / ".git" / "config.worktree").write_text(f'[filter "x"]\n\tclean = {program}\n')
+    (repo / ".git" / "info").mkdir(exist_ok=True)
+    (repo / ".git" / "info" / "attributes").write_text("* filter=x\n")
+    world.run("nora", "note", "add", log_id[:6], "Et notat.", code=int(ExitCode.INVALID))
+    assert not mark.exists()
+
+
+def test_a_head_padded_or_linked_to_an_old_branch_is_refused(team: tuple[World, str]) -> None:
+    world, log_id = team
+    repo = world.log_dir(log_id)
+    _git(repo, "branch", "old")
+    world.run("nora", "note", "add", log_id[:6], "Et nyere notat.")
+    (repo / ".git" / "HEAD").write_text("ref: refs/heads/old" + "\n" * 5000, encoding="ascii")
+    refused = world.run("nora", "show", log_id[:6], code=int(ExitCode.INVALID))
+    assert "HEAD er endret utenom stafett" in refused.err
+
+
+def test_one_blob_named_many_times_is_read_once(team: tuple[World, str]) -> None:
+    world, log_id = team
+    repo = world.log_dir(log_id)
+    saved = world.run("nora", "--json", "note", "add", log_id[:6], "Et notat.").json()
+    blob = _git(repo, "rev-parse", f"HEAD:note/{saved['id']}.yaml.age").strip()
+    copies = "".join(f"100644 blob {blob}\t{'a' * 19}{n}.yaml.age\n" for n in range(10))
+    sub = _git(
+        repo, "mktree", stdin=(copies + f"100644 blob {blob}\t{saved['id']}.yaml.age\n").encode()
+    )
+    entries = [e for e in _entries(repo).split(b"\0") if e and not e.endswith(b"\tnote")]
+    _commit_tree(
+        repo, b"\0".join(entries) + b"\x00" + f"040000 tree {sub.strip()}\tnote\0".encode()
+    )
+    shown = world.run("nora", "show", log_id[:6])
+    # Read once, under the first name; every name is skipped and can be quarantined.
+    assert shown.err.count("Hoppet over") == 11
+
+
+def test_a_deadline_that_is_not_a_number_is_the_default(team: tuple[World, str]) -> None:
+    world, log_id = team
+    for value in ("inf", "1e308", "nan", "tre"):
+        world.run("nora", "note", "add", log_id[:6], "Et notat.", STAFETT_GIT_SECONDS=value)
+
+
+def test_a_lock_that_is_a_folder_is_left_and_said_plainly(team: tuple[World, str]) -> None:
+    world, log_id = team
+    (world.log_dir(log_id) / ".git" / "index.lock").mkdir()
+    failed = world.run("nora", "note", "add", log_id[:6], "Et notat.", code=int(ExitCode.ERROR))
+    assert "Uventet feil" not in failed.err
+    assert (world.log_dir(log_id) / ".git" / "index.lock").is_dir()
