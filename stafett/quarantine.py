@@ -73,10 +73,11 @@ def _find(log: Log, ref: str) -> str:
     """A committed document file, never a root document: a log has no profile or
     member list without them."""
     wanted = ref.strip().replace("\\", "/")
-    files = [rel for rel in log.files() if "/" in rel]
+    every = log.files()
+    files = [rel for rel in every if "/" in rel]
     if wanted in files:
         return wanted
-    if wanted.removesuffix(SUFFIX) in ROOT_KINDS or wanted in log.files():
+    if wanted.removesuffix(SUFFIX) in ROOT_KINDS or wanted in every:
         raise Conflict("quarantine_root", file=wanted)
     if "/" in wanted or wanted.endswith(SUFFIX):
         raise NotFound("file_missing", file=wanted[:80])

@@ -20,6 +20,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from stafett import __version__, agent
+from stafett.cli.argv import option_value
 from stafett.cli.context import Env, Environment, IdentityCache, emit, env_of
 from stafett.errors import Conflict, NotFound, StafettError
 from stafett.i18n import text
@@ -178,7 +179,7 @@ def _holds_key(request: dict[str, Any], client: Environment, cache: IdentityCach
     from stafett.keys import default_identity_path
 
     args = [str(arg) for arg in request.get("argv") or []]
-    given = _option(args, "--identity") or client.environ.get("STAFETT_IDENTITY")
+    given = option_value(args, "--identity") or client.environ.get("STAFETT_IDENTITY")
     path = Path(given).expanduser() if given else default_identity_path(client.environ)
     path = (path if path.is_absolute() else client.cwd / path).resolve()
     cached = cache.get(str(path))
@@ -186,15 +187,6 @@ def _holds_key(request: dict[str, Any], client: Environment, cache: IdentityCach
         return cached is not None and cached[0] == path.stat().st_mtime_ns
     except OSError:
         return False
-
-
-def _option(args: list[str], name: str) -> str | None:
-    for i, arg in enumerate(args):
-        if arg == name and i + 1 < len(args):
-            return args[i + 1]
-        if arg.startswith(name + "="):
-            return arg.split("=", 1)[1]
-    return None
 
 
 def _status(folder: str) -> dict[str, Any] | None:

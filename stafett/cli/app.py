@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from stafett import history
+from stafett.cli.argv import option_value
 from stafett.cli.context import Env, Environment
 from stafett.errors import ExitCode, StafettError
 from stafett.i18n import pick_language, text
@@ -112,7 +113,7 @@ def main(argv: list[str] | None = None, environment: Environment | None = None) 
     print one plain sentence, never a traceback."""
     io = environment or Environment.from_process()
     args = list(sys.argv[1:] if argv is None else argv)
-    lang = pick_language(_option_value(args, "--lang"), io.environ)
+    lang = pick_language(option_value(args, "--lang"), io.environ)
     command = typer.main.get_command(build_app(_command_word(args)))
     with _streams(io), history.environment(io.environ):
         try:
@@ -160,13 +161,4 @@ def _command_word(args: list[str]) -> str | None:
             skip = True
         elif not arg.startswith("-"):
             return arg
-    return None
-
-
-def _option_value(args: list[str], name: str) -> str | None:
-    for i, arg in enumerate(args):
-        if arg == name and i + 1 < len(args):
-            return args[i + 1]
-        if arg.startswith(name + "="):
-            return arg.split("=", 1)[1]
     return None

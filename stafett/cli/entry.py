@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import sys
 
+from stafett.cli.argv import option_value
+
 TYPE_CHECKING = False  # keep `typing` out of the start-up of a forwarded command
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -52,16 +54,7 @@ def _forwarded(
         from stafett.i18n import pick_language, text
         from stafett.render.text import visible
 
-        lang = pick_language(_lang_option(args), environ)
+        lang = pick_language(option_value(args, "--lang"), environ)
         err = sys.stderr if environment is None else environment.stderr
         err.write(visible(text("agent_untrusted", lang, folder=exc.folder)) + "\n")
         return None
-
-
-def _lang_option(args: list[str]) -> str | None:
-    for i, arg in enumerate(args):
-        if arg == "--lang" and i + 1 < len(args):
-            return args[i + 1]
-        if arg.startswith("--lang="):
-            return arg.split("=", 1)[1]
-    return None
