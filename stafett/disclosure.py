@@ -49,6 +49,22 @@ def chosen_handover(log: Log, ref: str | None) -> Handover:
     return doc
 
 
+def handover_for(log: Log, to: str, ref: str | None, *, other_receiver: bool) -> Handover:
+    """The handover to export to `to` (see `chosen_handover`). It is written for one
+    receiver: exporting it to anyone else must be chosen (`other_receiver`). Compared
+    by person: the people.yaml name of the handle, or of the card a bare recipient is on."""
+    name, recipient = receiver(log, to)
+    handover = chosen_handover(log, ref)
+    names = {name, *(c.name for c in log.store.people() if c.recipient == recipient)}
+    if not other_receiver and handover.to.strip().casefold() not in {
+        n.strip().casefold() for n in names
+    }:
+        raise Conflict(
+            "export_other_receiver", handover=ids.short(handover.id), receiver=handover.to, to=to
+        )
+    return handover
+
+
 def new_record(
     log: Log,
     *,

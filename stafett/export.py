@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from stafett import transaction
 from stafett.bundle import export_bundle
+from stafett.disclosure import handover_for
 from stafett.documents import Disclosure
 from stafett.errors import UsageError
 from stafett.export_formats import export_document
@@ -25,15 +26,25 @@ FORMATS = ("bundle", "json", "html")
 
 
 def export(
-    log: Log, *, to: str, output: Path, handover: str | None = None, fmt: str = "bundle"
+    log: Log,
+    *,
+    to: str,
+    output: Path,
+    handover: str | None = None,
+    fmt: str = "bundle",
+    other_receiver: bool = False,
 ) -> Disclosure:
-    """Write the export for `to` to `output`, and remember it in the source log."""
+    """Write the export for `to` to `output`, and remember it in the source log.
+
+    Only to the handover's receiver, unless `other_receiver` says another is meant:
+    nothing is written before that is settled."""
     if fmt not in FORMATS:
         raise UsageError("bad_format", allowed=", ".join(FORMATS))
+    ref = handover_for(log, to, handover, other_receiver=other_receiver).id
     if fmt == "bundle":
-        exported = export_bundle(log, to, handover)
+        exported = export_bundle(log, to, ref)
     else:
-        exported = export_document(log, to, handover, fmt, lambda pack: handover_text(pack, "html"))
+        exported = export_document(log, to, ref, fmt, lambda pack: handover_text(pack, "html"))
     write_atomic(output, exported.data)
     with transaction.begin(log, "export") as change:
         record = replace(exported.record, **change.header(None))

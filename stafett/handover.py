@@ -1,7 +1,9 @@
 """Handing the baton to the next school: what travels, under which consent.
 
 Only what the coordinator names and a consent for the receiving service covers
-goes into a handover. The child's own words travel verbatim.
+goes into a handover. The child's own words travel verbatim. A handover goes to
+someone outside the log, so a document only some members may read travels only
+when named by its id: a kind ("tiltak") takes those all members may read.
 """
 
 from __future__ import annotations
@@ -46,6 +48,15 @@ class Package:
     made: date
 
 
+@dataclass(frozen=True)
+class Written:
+    """A handover just written, and the ids of documents a kind in `include` would
+    have carried but left out because their audience is restricted."""
+
+    handover: Handover
+    left_out: tuple[str, ...]
+
+
 def create(
     log: Log,
     *,
@@ -59,14 +70,41 @@ def create(
     child_wants: str | None = None,
     child_reviewed: bool = False,
 ) -> Handover:
+    """Write a handover; `write` also tells which restricted documents were left out."""
+    return write(
+        log,
+        to=to,
+        to_service=to_service,
+        transition=transition,
+        starts=starts,
+        include=include,
+        exclude=exclude,
+        continue_with=continue_with,
+        child_wants=child_wants,
+        child_reviewed=child_reviewed,
+    ).handover
+
+
+def write(
+    log: Log,
+    *,
+    to: str,
+    to_service: str,
+    transition: str,
+    starts: date | str,
+    include: Sequence[str] | str,
+    exclude: Sequence[str] | str | None = None,
+    continue_with: str | None = None,
+    child_wants: str | None = None,
+    child_reviewed: bool = False,
+) -> Written:
+    """Write a handover of what `include` names, less what `exclude` names."""
     with transaction.begin(log, "handover") as change:
         change.require_coordinator()
         service = check_text(to_service, "to_service")
         if service.casefold() not in covered_services(log.consents(), log.store.clock.today()):
             raise Conflict("handover_needs_consent", service=service)
-        chosen = _select(log, parse_list(include)) - _select(log, parse_list(exclude))
-        if not chosen:
-            raise UsageError("empty_field", field="include")
+        chosen, left_out = _chosen(log, include, exclude)
         receiver = next(
             (p.name for p in log.store.people() if p.handle == to.strip().lower()),
             check_text(to, "to"),
@@ -84,7 +122,22 @@ def create(
             child_reviewed=child_reviewed,
         )
         change.add(doc)
-    return doc
+    return Written(doc, tuple(left_out))
+
+
+def _chosen(
+    log: Log, include: Sequence[str] | str, exclude: Sequence[str] | str | None
+) -> tuple[set[str], list[str]]:
+    """(what travels, the restricted ids a kind left out), neither of them excluded."""
+    chosen, restricted = _select(log, parse_list(include))
+    excluded = set.union(*_select(log, parse_list(exclude)))
+    chosen, left_out = chosen - excluded, sorted(restricted - excluded)
+    if not chosen and left_out:
+        shorts = ", ".join(ids.short(i) for i in left_out)
+        raise UsageError("handover_only_restricted", count=len(left_out), ids=shorts)
+    if not chosen:
+        raise UsageError("empty_field", field="include")
+    return chosen, left_out
 
 
 def package(log: Log, ref: str) -> Package:
@@ -110,20 +163,33 @@ def package_of(log: Log, handover: Handover) -> Package:
     )
 
 
-def _select(log: Log, items: tuple[str, ...]) -> set[str]:
-    """Kinds by name ("voice", "møte") take every readable document of that kind;
-    anything else is a short id. A measure brings its evaluations along."""
-    chosen: set[str] = set()
+def _select(log: Log, items: tuple[str, ...]) -> tuple[set[str], set[str]]:
+    """(chosen, restricted). A short id is chosen whatever its audience: naming it is
+    the choice. Kinds by name ("voice", "møte") choose every readable document of
+    that kind all members may read; those with an audience are restricted, left out.
+    A measure brings its evaluations along: all of a named measure's, and of one a
+    kind chose, those all members may read (the others are restricted)."""
+    named: set[str] = set()
+    kinds: list[str] = []
     for item in items:
         kind = _kind(item)
         if kind:
-            chosen |= {d.id for d in log.documents(kind)}
+            kinds.append(kind)
         else:
-            chosen.add(_resolve(log, item))
+            named.add(_resolve(log, item))
+    chosen, restricted = set(named), set[str]()
+    for doc in (d for kind in kinds for d in log.documents(kind)):
+        (chosen if doc.audience is None else restricted).add(doc.id)
     measures = chosen & set(log.doc_ids("measure"))
     if measures:
-        chosen |= {e.id for e in log.evaluations() if e.measure in measures}
-    return chosen
+        for evaluation in log.evaluations():
+            if evaluation.measure in named or (
+                evaluation.measure in measures and evaluation.audience is None
+            ):
+                chosen.add(evaluation.id)
+            elif evaluation.measure in measures:
+                restricted.add(evaluation.id)
+    return chosen, restricted - chosen
 
 
 def _kind(word: str) -> str | None:

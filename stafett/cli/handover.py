@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from stafett.cli.context import LogArg, emit, env_of
+from stafett.cli.context import Env, LogArg, emit, env_of
 from stafett.fsutil import write_text_atomic
 from stafett.ids import short
 from stafett.render.text import L
@@ -22,6 +22,15 @@ class DefaultToCreate(typer.core.TyperGroup):
             args = ["create", *args]
         return list(super().parse_args(ctx, args))
 
+
+IncludeOpt = Annotated[
+    str,
+    typer.Option(
+        "--include",
+        help="Id-er eller typer: tiltak,stemme,... En type tar bare det alle medlemmer"
+        " kan lese; begrenset lesergruppe tas med når id-en nevnes.",
+    ),
+]
 
 handover_app = typer.Typer(
     cls=DefaultToCreate, no_args_is_help=True, help="Overføring til ny skole eller tjeneste."
@@ -38,7 +47,7 @@ def create(
         str, typer.Option("--transition", help="F.eks. barneskole til ungdomsskole.")
     ],
     starts: Annotated[str, typer.Option("--starts", help="Når barnet begynner.")],
-    include: Annotated[str, typer.Option("--include", help="Id-er eller typer: tiltak,stemme,...")],
+    include: IncludeOpt,
     exclude: Annotated[str | None, typer.Option("--exclude")] = None,
     continue_with: Annotated[
         str | None, typer.Option("--continue", help="Det bør fortsette.")
@@ -51,10 +60,10 @@ def create(
     ] = False,
 ) -> None:
     """Skriv en overføring (write a handover): bare det som er valgt og samtykket til."""
-    from stafett.handover import create as write
+    from stafett.handover import write
 
     env = env_of(ctx)
-    doc = write(
+    written = write(
         env.store().log(log),
         to=to,
         to_service=to_service,
@@ -66,7 +75,16 @@ def create(
         child_wants=child_wants,
         child_reviewed=child_reviewed,
     )
-    emit(env, doc, L("saved", env.lang, kind=L("kind.handover", env.lang), id=short(doc.id)))
+    _tell_left_out(env, written.left_out)
+    saved = L("saved", env.lang, kind=L("kind.handover", env.lang), id=short(written.handover.id))
+    emit(env, written.handover, saved)
+
+
+def _tell_left_out(env: Env, left_out: tuple[str, ...]) -> None:
+    """Which restricted documents a kind did not carry: short ids, never content."""
+    if left_out:
+        shorts = ", ".join(short(i) for i in left_out)
+        env.warn(L("handover_left_out", env.lang, count=len(left_out), ids=shorts))
 
 
 @handover_app.command("report")
