@@ -17,7 +17,7 @@ import io
 import tarfile
 from typing import TYPE_CHECKING, Any, Self
 
-from stafett import crypto, history, ids, signing, yamlio
+from stafett import crypto, history, ids, signing, transaction, yamlio
 from stafett.create import create_imported, drop_abandoned
 from stafett.disclosure import Exported, chosen_handover, new_record, receiver
 from stafett.documents import Document, Exporter, Member, Provenance
@@ -25,6 +25,7 @@ from stafett.errors import Conflict, InvalidDocument, NoAccess, NotFound, Stafet
 from stafett.fsutil import STORE_LOCK, locked
 from stafett.layout import parse_document
 from stafett.log import Log
+from stafett.people import same_name, signer_of
 from stafett.schema import validate
 
 if TYPE_CHECKING:
@@ -95,8 +96,14 @@ def _manifest_for(
         "source_log": log.id,
         "source_commit": history.head(log.path) or "0" * 40,
         "municipality": log.store.settings.municipality,
+        # The key that signs the bundle, derived from the identity in use: never
+        # missing, whatever the member list held when the log was opened.
         "exporter": _drop_none(
-            {"name": me.name, "service": me.service, "signing_key": me.signing_key}
+            {
+                "name": me.name,
+                "service": me.service,
+                "signing_key": log.store.identity.signing_public_key(),
+            }
         ),
         "exported": log.store.clock.now(),
         "handover": handover_id,
@@ -155,9 +162,9 @@ def import_bundle(store: Store, data: bytes) -> Log:
     """Check everything, then build the new log; the importer becomes coordinator."""
     files = _untar(_decrypted(store, data))
     manifest = _manifest(files)
-    raw: dict[str, bytes] = {}
-    docs = _documents(store, files, manifest, raw)
-    known = any(p.signing_key == manifest["exporter"]["signing_key"] for p in store.people())
+    docs = _documents(store, files, manifest)
+    claimed = manifest["exporter"]
+    known = exporter_standing(store, claimed["name"], claimed["signing_key"])[0] == "known"
     provenance = Provenance(
         id=ids.new_id(),
         created=store.clock.now(),
@@ -175,12 +182,34 @@ def import_bundle(store: Store, data: bytes) -> Log:
         Member.from_data({**m, "since": store.clock.today(), "until": store.clock.today()})
         for m in manifest["members"]
     )
+    transaction.own_card(store)  # the importer's card, before the store is locked
     with locked(store.root / STORE_LOCK, "store_locked"):
         drop_abandoned(store)
         duplicate = _already_imported(store, manifest["bundle_id"])
         if duplicate:
             raise Conflict("bundle_already_imported", log=duplicate)
-        return create_imported(store, docs, former, provenance, raw)
+        return create_imported(store, docs, former, provenance)
+
+
+def exporter_standing(store: Store, name: str, signing_key: str) -> tuple[str, str | None]:
+    """Whether the signer of a bundle is who it says: ("known", None) when the key
+    that signed is in people.yaml under the name the bundle gives; ("unknown_key",
+    None) when no one there has that key; ("other_name", handle) when the key is
+    that person's but the bundle names someone else. Only "known" is verified."""
+    signer = signer_of(store.people(), signing_key)
+    if signer is None:
+        return "unknown_key", None
+    if not same_name(signer.name, name):
+        return "other_name", signer.handle
+    return "known", None
+
+
+def imported_from(log: Log) -> tuple[str, str | None]:
+    """`exporter_standing` of the exporter an imported log's provenance names."""
+    for doc in log.documents("provenance"):
+        if isinstance(doc, Provenance):
+            return exporter_standing(log.store, doc.exporter.name, doc.exporter.signing_key)
+    raise NotFound("no_provenance")
 
 
 def _decrypted(store: Store, data: bytes) -> bytes:
@@ -335,11 +364,9 @@ def _check_listing(files: dict[str, bytes], manifest: dict[str, Any]) -> None:
             raise InvalidDocument("bundle_hash_mismatch", file=path)
 
 
-def _documents(
-    store: Store, files: dict[str, bytes], manifest: dict[str, Any], raw: dict[str, bytes]
-) -> list[Document]:
-    """Each listed document, decrypted, validated and bound to its path; the plaintext
-    is kept in `raw` so the import need not write the YAML again."""
+def _documents(store: Store, files: dict[str, bytes], manifest: dict[str, Any]) -> list[Document]:
+    """Each listed document, decrypted, validated and bound to its path and to the
+    log it was exported from."""
     docs: list[Document] = []
     seen: set[str] = set()
     for entry in manifest["documents"]:
@@ -351,7 +378,6 @@ def _documents(
             raise InvalidDocument("bundle_duplicate", file=rel)
         seen.add(doc.id)
         docs.append(doc)
-        raw[doc.id] = plain
     kinds = [d.kind for d in docs]
     if (
         kinds.count("log") != 1

@@ -23,6 +23,7 @@ from stafett.errors import Conflict, UsageError
 from stafett.fsutil import STORE_LOCK, locked, write_text_atomic
 from stafett.layout import ATTRIBUTES, MARKER_FILE, git_settings, marker_text
 from stafett.log import Log
+from stafett.people import with_signing_key
 from stafett.schoolyear import school_year
 from stafett.values import (
     NAME_LIMIT,
@@ -54,8 +55,9 @@ def create_log(
     language: str | None,
     child_handle: str | None,
 ) -> Log:
-    """Build the new log in a hidden folder and move it into place once committed."""
-    card, today = store.me(), store.clock.today()
+    """Build the new log in a hidden folder and move it into place once committed.
+    The coordinator's entry carries the signing key of the identity in use."""
+    card, today = transaction.own_card(store) or store.me(), store.clock.today()
     child = new_child(
         today, name=child_name, born=born, school=school, grade=grade,
         national_id=national_id, language=language,
@@ -81,7 +83,12 @@ def create_log(
 
 def profile_header(profile: LogProfile) -> dict[str, Any]:
     """A fresh id, written at the same moment by the same person as the profile."""
-    return {"id": ids.new_id(), "created": profile.created, "created_by": profile.created_by}
+    return {
+        "id": ids.new_id(),
+        "created": profile.created,
+        "created_by": profile.created_by,
+        "log": profile.id,
+    }
 
 
 def child_member(child: Child, handle: str | None, today: date, *, taken: str) -> Member:
@@ -132,11 +139,11 @@ def create_imported(
     docs: list[Document],
     former: tuple[Member, ...],
     provenance: Provenance,
-    raw: dict[str, bytes],
 ) -> Log:
     """A new log from a checked bundle: a fresh history whose first commit holds the
-    documents, their opphav (provenance), and the importer as coordinator."""
-    card = store.me()
+    documents, their opphav (provenance), and the importer as coordinator, whose
+    entry carries the signing key of the identity in use."""
+    card = with_signing_key(store.me(), store.identity)
     source = next(d for d in docs if isinstance(d, LogProfile))
     log_id, today, created = ids.new_id(), store.clock.today(), store.clock.now()
     me = coordinator_member(card, today)
@@ -151,11 +158,11 @@ def create_imported(
         coordinator=me.id,
         opened=today,
     )
-    kept = [replace(d, audience=None) for d in docs if not isinstance(d, LogProfile)]
-    stamp = replace(provenance, created=created, created_by=me.id)
-    reuse = {d.id: raw[d.id] for d in docs if d.audience is None and d.id in raw}
+    # Each document is bound to the new log, so it is written anew, not reused as is.
+    kept = [replace(d, audience=None, log=log_id) for d in docs if not isinstance(d, LogProfile)]
+    stamp = replace(provenance, created=created, created_by=me.id, log=log_id)
     message = f"import provenance {ids.short(stamp.id)}"
-    return build(store, log_id, members, [profile, members, *kept, stamp], message, reuse)
+    return build(store, log_id, members, [profile, members, *kept, stamp], message)
 
 
 def drop_abandoned(store: Store) -> None:
@@ -189,16 +196,11 @@ def build(
     members: MemberList,
     docs: list[Document],
     message: str,
-    reuse: dict[str, bytes] | None = None,
 ) -> Log:
     """Build the new log in a hidden folder and move it into place once committed;
-    the caller holds the store's lock.
-
-    `reuse` maps document ids to plaintext already read and validated (an import):
-    it is encrypted as it is, since writing the YAML again cost more than all else."""
+    the caller holds the store's lock."""
     final = store.root / "logs" / log_id
     staging = store.root / "logs" / f"{STAGING_PREFIX}{log_id}"
-    texts = reuse or {}
     try:
         history.init(staging, git_settings())
         write_text_atomic(staging / ".gitattributes", ATTRIBUTES)
@@ -208,7 +210,6 @@ def build(
             members,
             docs,
             message,
-            plain=lambda doc: texts.get(doc.id),
             extra=[".gitattributes", MARKER_FILE],
         )
         os.replace(staging, final)

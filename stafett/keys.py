@@ -8,7 +8,8 @@ key, in plain text, since it holds nothing secret.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from stafett import crypto
@@ -16,7 +17,7 @@ from stafett.clock import SYSTEM
 from stafett.crypto import Identity
 from stafett.errors import Conflict, NoAccess, NotFound, UsageError
 from stafett.fsutil import write_atomic, write_text_atomic
-from stafett.people import Card, card_text, make_card, read_card
+from stafett.people import Card, card_text, make_card, person_by_recipient, read_card
 
 Passphrase = str | Callable[[], str] | None
 
@@ -81,9 +82,38 @@ def load_identity(path: Path, passphrase: Passphrase = None) -> Identity:
     return crypto.parse_key_file(data.decode("utf-8", "replace"))
 
 
-def show_card(path: Path) -> Card:
-    """The public card beside the key (a bare age-keygen file has none)."""
+def show_card(
+    path: Path,
+    identity: Callable[[], Identity],
+    *,
+    people: Callable[[], Sequence[Card]] = tuple,
+    name: str | None = None,
+    title: str | None = None,
+    service: str | None = None,
+) -> Card:
+    """A complete card for the key in `path`, plain age-keygen files included: the
+    recipient and the signing key derived from the key; name, title and service from
+    the card beside the key, else from the people.yaml entry with this recipient,
+    else from `name`, `title` and `service`. A passphrase-wrapped key's card was
+    written with it, complete, by `new_key`, so showing it asks for no passphrase."""
     file = card_path(path)
-    if not file.exists():
-        raise NotFound("card_missing", file=file.name)
-    return read_card(file)
+    beside = read_card(file) if file.exists() else None
+    if beside is not None and beside.signing_key and _is_wrapped(path):
+        return beside
+    unlocked = identity()
+    if beside is not None and beside.recipient != unlocked.recipient:
+        raise Conflict("card_not_for_key", file=file.name)
+    known = beside or person_by_recipient(people(), unlocked.recipient)
+    if known is None:
+        if not name or not title:
+            raise UsageError("card_needs_name")
+        known = make_card(name=name, title=title, service=service, recipient=unlocked.recipient)
+    return replace(known, signing_key=unlocked.signing_public_key())
+
+
+def _is_wrapped(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return crypto.is_age(fh.read(len(crypto.ARMOR_MAGIC)))
+    except OSError:
+        raise NotFound("identity_missing", file=str(path)) from None

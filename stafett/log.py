@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stafett import crypto, ids, membership, records
+from stafett import crypto, ids, membership, records, trust
 from stafett.documents import (
     DOCUMENT_CLASSES,
     ROOT_KINDS,
@@ -66,6 +66,7 @@ class Log:
         self._members: MemberList | None = None
         self._consents: list[Consent] | None = None
         self._snapshot: Snapshot | None = None
+        self._tainted: frozenset[str] = frozenset()
 
     @property
     def short_id(self) -> str:
@@ -76,8 +77,12 @@ class Log:
         return self.read_plain(rel)[0]
 
     def read_plain(self, rel: str) -> tuple[Document, bytes]:
-        """The document and the plaintext it was read from, for re-encrypting as is."""
-        plain = crypto.decrypt(self.read_raw(rel), self.store.identity, rel)
+        """The document and the plaintext it was read from, for re-encrypting as is.
+        A file written by a commit that broke the rights model is not shown."""
+        data = self.read_raw(rel)
+        if rel in self._tainted:
+            raise InvalidDocument("unverified_change", file=rel)
+        plain = crypto.decrypt(data, self.store.identity, rel)
         return parse_document(plain, rel, self.id), plain
 
     def read_raw(self, rel: str) -> bytes:
@@ -89,8 +94,17 @@ class Log:
         return data
 
     def snapshot(self) -> Snapshot:
+        """The committed state, checked against what this user verified before:
+        only the commits since then are checked, so an unchanged log costs a file
+        read."""
         if self._snapshot is None:
-            self._snapshot = Snapshot(self.path, MAX_DOCUMENT, KIND_FOLDERS)
+            snapshot = Snapshot(self.path, MAX_DOCUMENT, KIND_FOLDERS)
+            try:
+                self._tainted = trust.check(self, snapshot.head())
+            except BaseException:
+                snapshot.close()
+                raise
+            self._snapshot = snapshot
         self.store.readers.touch(self._snapshot)
         return self._snapshot
 
@@ -214,6 +228,7 @@ class Log:
 
     add_member = membership.add_member
     remove_member = membership.remove_member
+    update_member = membership.update_member
     add_consent = membership.add_consent
     withdraw_consent = membership.withdraw_consent
     pass_coordinator = membership.pass_coordinator

@@ -24,8 +24,8 @@ from stafett.documents import (
     Override,
     Withdrawal,
 )
-from stafett.errors import LOG_DAMAGE, Conflict, InvalidDocument, NoAccess, UsageError
-from stafett.people import Card, find_person
+from stafett.errors import LOG_DAMAGE, Conflict, InvalidDocument, NoAccess, NotFound, UsageError
+from stafett.people import Card, check_signing_key, find_person, person_by_recipient
 from stafett.values import (
     NAME_LIMIT,
     check_handle,
@@ -178,6 +178,54 @@ def remove_member(log: Log, person: str) -> MembershipChange:
     return MembershipChange((member,), done, skipped)
 
 
+def update_member(log: Log, person: str, *, card: Card | None = None) -> MembershipChange:
+    """Record a member's current card in the member list, in one commit: their
+    signing key, and their title and service where these changed. The card is the
+    people.yaml entry with the member's recipient, or `card` (a guardian is not in
+    people.yaml); either way its recipient must be the member's."""
+    with transaction.begin(log, "update-member") as change:
+        change.require_coordinator()
+        member = log.member(person)
+        change.subject = ("member", member.id)
+        source = card or person_by_recipient(log.store.people(), member.recipient or "")
+        if source is None:
+            raise NotFound("member_not_in_people", handle=member.handle)
+        updated = _with_card(member, source)
+        if updated.service != member.service:
+            _check_service(log, updated)
+        members = log.members()
+        entries = tuple(updated if m.id == member.id else m for m in members.members)
+        change.replace(replace(members, members=entries))
+    return MembershipChange((updated,), 0, 0)
+
+
+def _with_card(member: Member, card: Card) -> Member:
+    """The member with the card's signing key, title and service; refused when the
+    card is another person's or would change nothing."""
+    if not member.recipient or card.recipient != member.recipient:
+        raise Conflict("card_not_theirs", handle=member.handle)
+    key = check_signing_key(card.signing_key) if card.signing_key else member.signing_key
+    updated = replace(
+        member,
+        signing_key=key,
+        title=card.title or member.title,
+        service=card.service or member.service,
+    )
+    if updated == member:
+        key_name = "member_unchanged" if card.signing_key else "card_has_no_signing_key"
+        raise Conflict(key_name, handle=member.handle)
+    return updated
+
+
+def _check_service(log: Log, member: Member) -> None:
+    """A new service needs consent as joining with it would, unless the member was
+    added by a recorded exception."""
+    if member.role not in SERVICE_ROLES or not member.service or member.override:
+        return
+    if member.service.casefold() not in covered_services(log.consents(), log.store.clock.today()):
+        raise Conflict("no_consent_for_service", service=member.service)
+
+
 def add_consent(
     log: Log,
     *,
@@ -323,7 +371,7 @@ def reencrypt(log: Log, change: Transaction, old: MemberList, new: MemberList) -
             continue
         try:
             plain = crypto.decrypt(log.read_raw(rel), log.store.identity, rel)
-            audience = _audience(plain, rel)
+            audience = _audience(plain, rel, log.id)
         except NoAccess:
             skipped += 1
             continue
@@ -339,10 +387,14 @@ def reencrypt(log: Log, change: Transaction, old: MemberList, new: MemberList) -
     return done, skipped
 
 
-def _audience(plain: bytes, rel: str) -> tuple[str, ...] | None:
+def _audience(plain: bytes, rel: str, log_id: str) -> tuple[str, ...] | None:
     """Only the audience: the text is re-encrypted as it is, so it is not parsed
-    into a document (nor validated) here; verify does that."""
-    audience = yamlio.load(plain, name=rel).get("audience")
+    into a document (nor validated) here; verify does that. A document bound to
+    another log is never re-encrypted into this one."""
+    data = yamlio.load(plain, name=rel)
+    if data.get("log", log_id) != log_id:
+        raise InvalidDocument("other_log", file=rel)
+    audience = data.get("audience")
     if audience is not None and not (
         isinstance(audience, list) and all(isinstance(a, str) for a in audience)
     ):

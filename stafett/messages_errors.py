@@ -373,26 +373,6 @@ ERRORS: dict[str, tuple[str, str]] = {
         "--override krever --why: skriv hvorfor unntaket gjøres.",
         "--override needs --why: say why the exception is made.",
     ),
-    "commit_unsigned": (
-        "Endringen {commit} er ikke signert.",
-        "The change {commit} is not signed.",
-    ),
-    "commit_unknown_signer": (
-        "Endringen {commit} er ikke signert av noe medlem av loggen.",
-        "The change {commit} is not signed by any member of the log.",
-    ),
-    "commit_bad_signature": (
-        "Signaturen på endringen {commit} stemmer ikke med innholdet; historikken kan være skrevet om.",
-        "The signature on the change {commit} does not match its content; the history may have been rewritten.",
-    ),
-    "commit_not_member": (
-        "Endringen {commit} er gjort av medlem {member}, som ikke var medlem da.",
-        "The change {commit} was made by member {member}, who was not a member then.",
-    ),
-    "commit_not_coordinator": (
-        "Endringen {commit} endrer medlemmene, men er ikke gjort av stafettholderen.",
-        "The change {commit} changes the members but was not made by the coordinator.",
-    ),
     "handover_needs_consent": (
         "Ingen gyldig samtykke dekker overføring til «{service}»; registrer samtykke for denne overgangen først.",
         "No active consent covers a handover to '{service}'; record consent for this transition first.",
@@ -484,6 +464,50 @@ ERRORS: dict[str, tuple[str, str]] = {
     "bad_report_format": (
         "Ukjent format. Velg en av: {allowed}.",
         "Unknown format. Choose one of: {allowed}.",
+    ),
+    "handover_only_restricted": (
+        "Alt som ble valgt etter type har begrenset lesergruppe ({count}: {ids}); nevn et dokument med kort id i --include for å ta det med.",
+        "Everything chosen by kind has a restricted audience ({count}: {ids}); name a document by its short id in --include to include it.",
+    ),
+    "export_other_receiver": (
+        "Overføring {handover} er til {receiver}, ikke til «{to}». Eksporter til mottakeren, eller bruk --other-receiver hvis den skal til «{to}».",
+        "Handover {handover} is for {receiver}, not '{to}'. Export to its receiver, or use --other-receiver if it is meant for '{to}'.",
+    ),
+    "update_needs_card": (
+        "Oppgi kortet (--card) eller signeringsnøkkelen (--signing-key).",
+        "Give the card (--card) or the signing key (--signing-key).",
+    ),
+    "card_not_theirs": (
+        "Kortet gjelder en annen nøkkel enn den «{handle}» er registrert med; ingenting er endret.",
+        "The card is for another key than the one '{handle}' is registered with; nothing was changed.",
+    ),
+    "bad_signing_key": (
+        "Signeringsnøkkelen må være en offentlig ssh-ed25519-nøkkel («ssh-ed25519 AAAA...»).",
+        "The signing key must be an ssh-ed25519 public key ('ssh-ed25519 AAAA...').",
+    ),
+    "member_not_in_people": (
+        "«{handle}» står ikke i personregisteret med samme nøkkel; gi kortet deres med --card.",
+        "'{handle}' is not in the directory of people with the same key; give their card with --card.",
+    ),
+    "card_has_no_signing_key": (
+        "Kortet til «{handle}» har ingen signeringsnøkkel. Be dem kjøre «stafett key show -o kort.yaml», og legg kortet til med «stafett people update {handle} --card kort.yaml» (eller gi det med --card).",
+        "The card of '{handle}' has no signing key. Ask them to run 'stafett key show -o card.yaml', and add it with 'stafett people update {handle} --card card.yaml' (or give it with --card).",
+    ),
+    "member_unchanged": (
+        "«{handle}» har allerede det kortet sier i medlemslisten; ingenting er endret.",
+        "'{handle}' already has what the card says in the member list; nothing was changed.",
+    ),
+    "card_not_for_key": (
+        "Kortet {file} ved siden av nøkkelen hører til en annen nøkkel.",
+        "The card {file} beside the key belongs to another key.",
+    ),
+    "card_needs_name": (
+        "Nøkkelen har ikke noe kort ved siden av seg og står ikke i personregisteret: oppgi --name og --title (og --service).",
+        "The key has no card beside it and is not in the directory of people: give --name and --title (and --service).",
+    ),
+    "no_provenance": (
+        "Loggen har ikke noe opphav (provenance); den er ikke importert fra en pakke.",
+        "The log has no provenance; it was not imported from a bundle.",
     ),
 }
 

@@ -241,4 +241,32 @@ UI: dict[str, tuple[str, str]] = {
         "the child's views are not written down",
     ),
     "report.problem.child_heard": ("barnet er ikke hørt", "the child has not been heard"),
+    "ui.handover_left_out": (
+        "Holdt utenfor fordi lesergruppen er begrenset ({count}): {ids}. Nevn et dokument med kort id i --include for å ta det med.",
+        "Left out because their audience is restricted ({count}): {ids}. Name a document by its short id in --include to include it.",
+    ),
+    "ui.no_signing_key_warning": (
+        "«{handle}» er lagt til uten signeringsnøkkel. Til kortet deres er lagt til, kan ingen kontrollere det de skriver i loggene (stafett verify og git verify-commit godtar ikke signaturen deres), de kan ikke få stafettpinnen, og pakker de eksporterer blir ikke bekreftet hos mottakeren. Be dem kjøre «stafett key show -o kort.yaml», og kjør «stafett people update {handle} --card kort.yaml».",
+        "'{handle}' was added without a signing key. Until their card is added, no one can check what they write in the logs (stafett verify and git verify-commit do not accept their signature), they cannot take the baton, and bundles they export are not confirmed at the receiver. Ask them to run 'stafett key show -o card.yaml', then run 'stafett people update {handle} --card card.yaml'.",
+    ),
+    "ui.person_updated": (
+        "Personregisteret er oppdatert for «{handle}».",
+        "The directory of people is up to date for '{handle}'.",
+    ),
+    "ui.member_updated": (
+        "Oppdaterte «{handle}» i medlemslisten.",
+        "Updated '{handle}' in the member list.",
+    ),
+    "ui.unverified_exporter": (
+        "(ikke bekreftet: ukjent avsender)",
+        "(not verified: unknown sender)",
+    ),
+    "ui.exporter_unknown_key": (
+        "Avsenderen er ikke bekreftet: pakken er signert med en nøkkel som ikke står i personregisteret ditt, så navnet i pakken er bare det den oppgir.",
+        "The sender is not verified: the bundle is signed with a key that is not in your directory of people, so the name in it is only what it claims.",
+    ),
+    "ui.exporter_other_name": (
+        "Avsenderen er ikke bekreftet: pakken er signert med nøkkelen til «{handle}» i personregisteret, men oppgir et annet navn som eksportør.",
+        "The sender is not verified: the bundle is signed with the key of '{handle}' in your directory of people, but names someone else as exporter.",
+    ),
 }

@@ -6,19 +6,24 @@ directly, so their names exist only inside that log's encrypted files.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from stafett import yamlio
-from stafett.crypto import check_recipient
+from stafett.crypto import Identity, check_recipient
 from stafett.documents import FORMAT_VERSION, Record
-from stafett.errors import Conflict, NotFound
+from stafett.errors import Conflict, NotFound, UsageError
 from stafett.fsutil import STORE_LOCK, locked, write_text_atomic
 from stafett.schema import validate
 from stafett.values import check_handle, check_text, handle_from_name, utf8_text
 
 PEOPLE_FILE = "people.yaml"
+ED25519 = b"ssh-ed25519"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -100,5 +105,72 @@ def find_person(people: list[Card], handle: str) -> Card:
     raise NotFound("unknown_person", handle=wanted)
 
 
-def person_by_recipient(people: list[Card], recipient: str) -> Card | None:
+def person_by_recipient(people: Sequence[Card], recipient: str) -> Card | None:
     return next((p for p in people if p.recipient == recipient), None)
+
+
+def update_person(
+    root: Path, handle: str, *, card: Card | None = None, signing_key: str | None = None
+) -> Card:
+    """Attach a signing key (and, from a card, name, title and service) to an entry
+    of people.yaml, under the store's lock. The card must be for the same key: a
+    card never moves an entry to another person. An entry that already says what
+    is given (its owner's first write records their key) is left as it is."""
+    if card is None and signing_key is None:
+        raise UsageError("update_needs_card")
+    key = check_signing_key(signing_key) if signing_key is not None else None
+    with locked(root / STORE_LOCK, "store_locked"):
+        people = load_people(root)
+        person = find_person(people, handle)
+        updated = _updated(person, card, key)
+        if updated != person:
+            save_people(root, [updated if p.handle == person.handle else p for p in people])
+    return updated
+
+
+def _updated(person: Card, card: Card | None, key: str | None) -> Card:
+    if card is not None:
+        if card.recipient != person.recipient:
+            raise Conflict("card_not_theirs", handle=person.handle)
+        key = key or (check_signing_key(card.signing_key) if card.signing_key else None)
+        person = replace(person, name=card.name, title=card.title, service=card.service)
+    return replace(person, signing_key=key) if key else person
+
+
+def check_signing_key(text: str) -> str:
+    """An OpenSSH Ed25519 public key, `ssh-ed25519 AAAA...` (a trailing comment is
+    dropped): the type, and a blob that holds that type and 32 bytes of key."""
+    parts = text.split()
+    if len(parts) < 2 or parts[0] != ED25519.decode():
+        raise UsageError("bad_signing_key")
+    try:
+        blob = base64.b64decode(parts[1], validate=True)
+    except (binascii.Error, ValueError):
+        raise UsageError("bad_signing_key") from None
+    size = len(ED25519)
+    expected = size.to_bytes(4, "big") + ED25519 + (32).to_bytes(4, "big")
+    if len(blob) != len(expected) + 32 or not blob.startswith(expected):
+        raise UsageError("bad_signing_key")
+    return f"{parts[0]} {parts[1]}"
+
+
+def with_signing_key(card: Card, identity: Identity) -> Card:
+    """The card with the signing key derived from `identity`, when the card is that
+    identity's own (same recipient) and has none; any other card as it is."""
+    if card.signing_key or card.recipient != identity.recipient:
+        return card
+    return replace(card, signing_key=identity.signing_public_key())
+
+
+def signer_of(people: Sequence[Card], signing_key: str) -> Card | None:
+    """The person in people.yaml whose signing key this is."""
+    return next((p for p in people if p.signing_key == signing_key), None)
+
+
+def same_name(a: str, b: str) -> bool:
+    """Names compared as people read them: case, spacing and Unicode form aside."""
+
+    def norm(name: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+
+    return norm(a) == norm(b)

@@ -20,6 +20,7 @@ from stafett.reports import Report, ReportArgs, run_report
 from stafett.schema import validate
 from stafett.settings import STORE_FILE, STORE_LANGUAGES, StoreSettings
 from stafett.snapshot import Readers
+from stafett.trust import Verified, default_state_path
 
 LOGS_DIR = "logs"
 
@@ -63,10 +64,13 @@ class Store:
         settings: StoreSettings,
         identity: Identity | Callable[[], Identity] | None,
         clock: Clock = SYSTEM,
+        state: Path | None = None,
     ) -> None:
         self.root = root
         self.settings = settings
         self.clock = clock
+        self.state = state
+        self._verified: Verified | None = None
         self._identity = identity
         self._people: list[Card] | None = None
         # Documents skipped because they are damaged, for the caller to report.
@@ -114,10 +118,13 @@ class Store:
         identity: Identity | Callable[[], Identity] | Path | str | None = None,
         passphrase: Passphrase = None,
         clock: Clock = SYSTEM,
+        state: Path | str | None = None,
     ) -> Store:
         """Open a store; `identity` is a key file, an Identity, or a callable giving one
         when first needed (the CLI passes one, so commands that need no key ask none).
-        `clock` is where every "today" of this store comes from (stafett.clock.at)."""
+        `clock` is where every "today" of this store comes from (stafett.clock.at).
+        `state` is the caller's own folder where the last verified head of each log
+        is kept (default: the user's state folder)."""
         root = Path(root).expanduser()
         path = root / STORE_FILE
         if not path.is_file():
@@ -126,7 +133,8 @@ class Store:
         validate("store", yamlio.jsonable(data), STORE_FILE)
         if isinstance(identity, (str, Path)):
             identity = load_identity(Path(identity).expanduser(), passphrase)
-        return cls(root, StoreSettings.from_data(data), identity, clock)
+        where = Path(state).expanduser() if state is not None else None
+        return cls(root, StoreSettings.from_data(data), identity, clock, where)
 
     @property
     def identity(self) -> Identity:
@@ -135,6 +143,14 @@ class Store:
         if not isinstance(self._identity, Identity):
             self._identity = self._identity()
         return self._identity
+
+    @property
+    def verified(self) -> Verified:
+        """What this caller verified of each log, by their key."""
+        if self._verified is None:
+            root = self.state if self.state is not None else default_state_path()
+            self._verified = Verified(root, self.identity.recipient)
+        return self._verified
 
     def unlock(self) -> Identity:
         """Open the caller's key now: a key that cannot be opened is then an error,
@@ -150,6 +166,18 @@ class Store:
         added = add_person(self.root, card, handle)
         self._people = None
         return added
+
+    def update_person(
+        self, handle: str, *, card: Card | None = None, signing_key: str | None = None
+    ) -> Card:
+        """Attach a signing key, or a card's key, name, title and service, to the
+        person `handle` in people.yaml; the card's recipient must be theirs."""
+        from stafett.people import update_person
+
+        try:
+            return update_person(self.root, handle, card=card, signing_key=signing_key)
+        finally:
+            self._people = None
 
     def me(self) -> Card:
         """The caller's card in people.yaml, found by their public key."""

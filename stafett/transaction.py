@@ -9,26 +9,29 @@ export and create all write through here; nothing else writes a log.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stafett import crypto, history, ids, yamlio
+from stafett import crypto, history, ids, trust, yamlio
 from stafett.consent import all_withdrawn
-from stafett.documents import Document, MemberList
-from stafett.errors import Conflict, InvalidDocument, NoAccess, UsageError
+from stafett.documents import Document, LogProfile, MemberList
+from stafett.errors import Conflict, InvalidDocument, NoAccess, StafettError, UsageError
 from stafett.fsutil import locked, write_all
 from stafett.layout import is_own_file
+from stafett.people import person_by_recipient
+from stafett.rights import WRITER_ROLES
 from stafett.schema import validate
 from stafett.values import parse_list
 
 if TYPE_CHECKING:
     from stafett.log import Log
+    from stafett.people import Card
+    from stafett.store import Store
 
 LOCK_TIMEOUT = 30.0
-WRITER_ROLES = ("coordinator", "professional", "guardian", "child", "youth-helper")
 # Still allowed once every consent is withdrawn: the log then stays readable, is
 # repaired and closes.
 UNFROZEN_ACTIONS = ("close", "consent", "withdraw", "quarantine")
@@ -88,12 +91,16 @@ class Transaction:
             "created": self.log.store.clock.now(),
             "created_by": me.id,
             "audience": chosen,
+            "log": self.log.id,
         }
 
 
 @contextmanager
 def begin(log: Log, action: str, subject: tuple[str, str] | None = None) -> Iterator[Transaction]:
-    """Serialise writers, start from a clean HEAD, and commit all or nothing."""
+    """Serialise writers, start from a clean HEAD, and commit all or nothing. The
+    writer's own signing key is recorded where it is missing: in their people.yaml
+    card before the log is locked, and, for the coordinator, in this commit."""
+    complete_own_card(log.store)
     with locked(log.path / ".git" / "stafett.lock", "log_locked", LOCK_TIMEOUT):
         history.drop_stale_locks(log.path)
         if not history.is_clean(log.path):
@@ -105,6 +112,7 @@ def begin(log: Log, action: str, subject: tuple[str, str] | None = None) -> Iter
             raise Conflict("consent_withdrawn")
         change = Transaction(log, action, subject)
         yield change
+        record_own_key(change)
         commit(change)
 
 
@@ -119,6 +127,7 @@ def commit(change: Transaction) -> str:
         for rel, plain, audience in change.plain
     ]
     touched = [rel for rel, _ in files] + change.removed
+    parent = log.snapshot().head()
     try:
         write_all([(log.path / rel, data) for rel, data in files])
         for rel in change.removed:
@@ -134,6 +143,7 @@ def commit(change: Transaction) -> str:
     except BaseException:
         history.restore(log.path, touched)
         raise
+    trust.committed(log, parent, sha)
     log.remember(change.docs)
     return sha
 
@@ -183,22 +193,13 @@ def first_commit(
     members: MemberList,
     docs: Sequence[Document],
     message_text: str,
-    plain: Callable[[Document], bytes | None] = lambda _: None,
     extra: Sequence[str] = (),
 ) -> str:
     """The commit that founds a new log (opened here, or imported): every document
-    is for every member. `plain` gives text already validated (an import) to be
-    encrypted as it is; `extra` names plain files already written."""
-    everyone = recipients(log, None, members)
-    files = []
-    for doc in docs:
-        text = plain(doc)
-        if text is None:
-            files.append(seal(log, doc, members))
-        else:
-            files.append((doc.path, crypto.encrypt(text, everyone)))
+    is for every member. `extra` names plain files already written."""
+    files = [seal(log, doc, members) for doc in docs]
     write_all([(log.path / rel, data) for rel, data in files])
-    return history.commit(
+    sha = history.commit(
         log.path,
         [*extra, *(rel for rel, _ in files)],
         message_text,
@@ -206,6 +207,8 @@ def first_commit(
         log.store.identity.sign,
         log.store.clock.now(),
     )
+    trust.committed(log, None, sha)
+    return sha
 
 
 def remove_file(path: Path, rel: str) -> None:
@@ -218,3 +221,38 @@ def remove_file(path: Path, rel: str) -> None:
             path.unlink(missing_ok=True)
     except OSError:
         raise Conflict("stray_file", file=rel, count=1) from None
+
+
+def own_card(store: Store) -> Card | None:
+    """The caller's card in people.yaml, None when they are not there. A card added
+    without a signing key (`people add --recipient`) is completed, in people.yaml
+    too, with the key derived from the identity in use: only that key, and only on
+    the card whose recipient is the identity's."""
+    identity = store.identity
+    card = person_by_recipient(store.people(), identity.recipient)
+    if card is None or card.signing_key or card.handle is None:
+        return card
+    return store.update_person(card.handle, signing_key=identity.signing_public_key())
+
+
+def complete_own_card(store: Store) -> None:
+    """`own_card` at a log write. people.yaml is not the log: when it cannot be read
+    or written just now, the write goes on and a later one completes the card."""
+    store.unlock()  # the write needs the key anyway; its errors are not suppressed
+    with suppress(StafettError):
+        own_card(store)
+
+
+def record_own_key(change: Transaction) -> None:
+    """A coordinator whose member entry has no signing key (a log opened before
+    their card had one) gets the key derived from the identity in use, in the member
+    list this commit leaves behind: the coordinator may change the members."""
+    log, identity = change.log, change.log.store.identity
+    members = next((d for d in change.docs if isinstance(d, MemberList)), None) or log.members()
+    profile = next((d for d in change.docs if isinstance(d, LogProfile)), None) or log.profile()
+    mine = next((m for m in members.current if m.recipient == identity.recipient), None)
+    if mine is None or mine.signing_key or mine.id != profile.coordinator:
+        return
+    key = identity.signing_public_key()
+    entries = tuple(replace(m, signing_key=key) if m.id == mine.id else m for m in members.members)
+    change.replace(replace(members, members=entries))

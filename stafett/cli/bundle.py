@@ -20,13 +20,23 @@ def export(
         str | None, typer.Option("--handover", help="Overføringen (siste).")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="bundle, json eller html.")] = "bundle",
+    other_receiver: Annotated[
+        bool,
+        typer.Option("--other-receiver", help="Til en annen enn overføringens mottaker."),
+    ] = False,
 ) -> None:
     """Eksporter til mottakeren (export): kryptert til mottakerens nøkkel."""
     from stafett.export import export as write
 
     env = env_of(ctx)
-    target = env.path(output)
-    record = write(env.store().log(log), to=to, output=target, handover=handover, fmt=fmt)
+    record = write(
+        env.store().log(log),
+        to=to,
+        output=env.path(output),
+        handover=handover,
+        fmt=fmt,
+        other_receiver=other_receiver,
+    )
     emit(env, record, L("exported", env.lang, file=str(output), to=record.to))
 
 
@@ -35,11 +45,18 @@ def import_(
     file: Annotated[Path, typer.Argument(help="Pakken (.stafett).")],
 ) -> None:
     """Importer en pakke (import a bundle) som ny logg; du blir stafettholder."""
-    from stafett.bundle import import_file
+    from stafett.bundle import import_file, imported_from
 
     env = env_of(ctx)
     log = import_file(env.store(), env.path(file))
-    emit(env, {"id": log.id, "short_id": log.short_id}, L("imported", env.lang, id=log.short_id))
+    standing, handle = imported_from(log)
+    if standing != "known":
+        env.warn(L(f"exporter_{standing}", env.lang, handle=handle))
+    emit(
+        env,
+        {"id": log.id, "short_id": log.short_id, "exporter_verified": standing == "known"},
+        L("imported", env.lang, id=log.short_id),
+    )
 
 
 def register(app: typer.Typer) -> None:

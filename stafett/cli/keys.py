@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import getpass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from stafett.cli.context import Env, emit, env_of
-from stafett.errors import NoAccess, UsageError
+from stafett.errors import NoAccess, NotFound, UsageError
 from stafett.fsutil import write_text_atomic
 from stafett.render.text import L
+
+if TYPE_CHECKING:
+    from stafett.people import Card
 
 key_app = typer.Typer(
     help="Din nøkkel: lag den og vis det offentlige kortet.", no_args_is_help=True
@@ -49,16 +52,40 @@ def show(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Skriv kortet til fil.")
     ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Fullt navn, når nøkkelen ikke har kort.")
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", "--role", help="Stilling.")] = None,
+    service: Annotated[str | None, typer.Option("--service", help="Tjeneste.")] = None,
 ) -> None:
-    """Vis ditt offentlige kort (show your public card) til å gi til andre."""
+    """Vis ditt offentlige kort (show your public card) til å gi til andre.
+
+    Også for en nøkkel fra age-keygen: navn, stilling og tjeneste fra kortet ved
+    nøkkelen, ellers fra personregisteret, ellers fra --name, --title og --service."""
     from stafett.keys import show_card
     from stafett.people import card_text
 
     env = env_of(ctx)
-    card = show_card(env.key_path)
+    card = show_card(
+        env.key_path,
+        env.identity,
+        people=lambda: _registered(env),
+        name=name,
+        title=title,
+        service=service,
+    )
     if output is not None:
         write_text_atomic(env.path(output), card_text(card))
     emit(env, card, card_text(card).rstrip("\n"))
+
+
+def _registered(env: Env) -> list[Card]:
+    """people.yaml of the chosen store, if there is one: a key without a card
+    beside it may be registered there."""
+    try:
+        return env.store().people()
+    except NotFound:
+        return []
 
 
 def _new_passphrase(env: Env) -> str:

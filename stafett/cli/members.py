@@ -85,5 +85,28 @@ def remove(
     emit(env, result, "\n".join(lines))
 
 
+@member_app.command("update")
+def update(
+    ctx: typer.Context,
+    log: LogArg,
+    person: Annotated[str, typer.Argument(help="Kallenavn.")],
+    card: Annotated[
+        Path | None,
+        typer.Option("--card", help="Personens kort, for den som ikke står i registeret."),
+    ] = None,
+) -> None:
+    """Oppdater et medlem (update a member) fra kortet.
+
+    Signeringsnøkkelen, og stilling og tjeneste om de er endret, fra personregisteret
+    eller --card; kortet må gjelde samme nøkkel som medlemmet har."""
+    from stafett.people import read_card
+
+    env = env_of(ctx)
+    given = read_card(env.path(card)) if card else None
+    result = env.store().log(log).update_member(person, card=given)
+    (member,) = result.members
+    emit(env, member, L("member_updated", env.lang, handle=member.handle))
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(member_app, name="member")

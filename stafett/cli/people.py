@@ -39,7 +39,32 @@ def add(
         )
     )
     added = env.store().add_person(card, handle)
+    if not added.signing_key:
+        env.warn(L("no_signing_key_warning", env.lang, handle=added.handle))
     emit(env, added, L("person_added", env.lang, handle=added.handle))
+
+
+@people_app.command("update")
+def update(
+    ctx: typer.Context,
+    handle: Annotated[str, typer.Argument(help="Kallenavnet i registeret.")],
+    card: Annotated[
+        Path | None, typer.Option("--card", help="Personens kort («stafett key show»).")
+    ] = None,
+    signing_key: Annotated[
+        str | None, typer.Option("--signing-key", help="ssh-ed25519 ...")
+    ] = None,
+) -> None:
+    """Oppdater en fagperson (update a professional) fra kortet.
+
+    Kortet gir signeringsnøkkel, navn, stilling og tjeneste; det må gjelde samme
+    nøkkel (age1...) som personen er registrert med."""
+    from stafett.people import read_card
+
+    env = env_of(ctx)
+    given = read_card(env.path(card)) if card is not None else None
+    updated = env.store().update_person(handle, card=given, signing_key=signing_key)
+    emit(env, updated, L("person_updated", env.lang, handle=updated.handle))
 
 
 @people_app.command("list")

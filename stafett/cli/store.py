@@ -25,12 +25,14 @@ def init(
 ) -> None:
     """Lag et nytt lager (create a store); du blir første person i registeret."""
     from stafett.keys import card_path
-    from stafett.people import read_card
+    from stafett.people import read_card, with_signing_key
     from stafett.store import Store
 
     env = env_of(ctx)
     card_file = card_path(env.key_path)
     card = read_card(card_file) if card_file.exists() else None
+    if card is not None and not card.signing_key:
+        card = with_signing_key(card, env.identity())  # a card written without one
     store = Store.init(
         env.path(path),
         municipality=municipality,

@@ -54,9 +54,10 @@ def _provenance(s: LogSummary, lang: str) -> list[str]:
     p = s.provenance
     if p is None:
         return []
-    who = p.exporter.name + (f", {p.exporter.service}" if p.exporter.service else "")
-    known = "" if p.exporter.known else " " + L("unknown_exporter", lang)
-    return [
-        L("came_from", lang, place=p.municipality or "?", who=who, date=d(p.exported.date()))
-        + known
-    ]
+    # The name is only what the bundle claims: unless its signer was found in
+    # people.yaml under that name at import, it never shows without the marker.
+    who = p.exporter.name
+    if not p.exporter.known:
+        who += " " + L("unverified_exporter", lang)
+    who += f", {p.exporter.service}" if p.exporter.service else ""
+    return [L("came_from", lang, place=p.municipality or "?", who=who, date=d(p.exported.date()))]
