@@ -37,6 +37,9 @@ def env_for(root: Path) -> dict[str, str]:
         STAFETT_STORE=str(root / "store"),
         STAFETT_IDENTITY=str(root / "keys" / "koordinator.key"),
         STAFETT_AGENT="0",
+        XDG_STATE_HOME=str(
+            root / "state"
+        ),  # what the user verified: each run after the first reads it
     )
     return env
 

@@ -18,7 +18,7 @@ def make_store(root: Path) -> tuple[Path, Log]:
     nora = new_key(root / "nora.key", name="Nora Bench", title="lærer", passphrase=None)
     recovery = new_key(root / "recovery.key", name="Kommunen", title="nøkkel", passphrase=None)
     Store.init(root / "store", municipality="Benchvik", recovery=recovery.recipient, card=nora)
-    store = Store.open(root / "store", identity=root / "nora.key")
+    store = Store.open(root / "store", identity=root / "nora.key", state=state_path(root))
     log = store.open_log(
         child_name="Åse Ødegård", born="2016-04-12", school="Bjørkly skole", grade=4
     )
@@ -45,7 +45,13 @@ def stafett_env(root: Path, key: Path) -> dict[str, str]:
     stafett's modules anew and would measure that instead.)"""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env.update(STAFETT_STORE=str(root / "store"), STAFETT_IDENTITY=str(key))
+    env["XDG_STATE_HOME"] = str(state_path(root).parent)
     return env
+
+
+def state_path(root: Path) -> Path:
+    """Where the bench's user keeps what they verified: inside the bench's folder."""
+    return root / "state" / "stafett"
 
 
 def compile_package() -> None:

@@ -144,7 +144,8 @@ def documents(rng: random.Random, me: Member, team: list[Member], today: date) -
 
 
 def build_log(root: Path, seed: int) -> None:
-    store = Store.open(root / "store", identity=root / "keys" / "koordinator.key")
+    key = root / "keys" / "koordinator.key"
+    store = Store.open(root / "store", identity=key, state=root / "state" / "stafett")
     rng = random.Random(seed)
     today = date.today()
     cards = store.people()

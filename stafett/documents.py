@@ -60,6 +60,7 @@ class Document(Record):
     created: dt.datetime
     created_by: str
     audience: tuple[str, ...] | None = None
+    log: str | None = None  # the log it belongs to, inside the encryption; root kinds: id
 
     @property
     def kind(self) -> str:

@@ -75,4 +75,11 @@ class NotFound(StafettError):
 
 
 # The whole log is at fault, not one document: no document is skipped for these.
-LOG_DAMAGE = ("git_broken", "git_stalled", "head_moved", "log_too_many_files")
+LOG_DAMAGE = (
+    "git_broken",
+    "git_stalled",
+    "head_moved",
+    "log_too_many_files",
+    "history_rewound",
+    "log_unverified",
+)

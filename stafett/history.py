@@ -241,7 +241,13 @@ def commit(
     in memory: `git commit -S` would want the key in a file or an ssh-agent.
     """
     git(repo, "add", "-A", "--", *paths)
-    tree = git(repo, "write-tree").strip()
+    return commit_tree(repo, git(repo, "write-tree").strip(), message, author, sign, when)
+
+
+def commit_tree(
+    repo: Path, tree: str, message: str, author: str, sign: Callable[[bytes], str], when: datetime
+) -> str:
+    """A signed commit of `tree` on top of HEAD, and the branch moved to it."""
     parent = head(repo)
     email = f"{author}@{EMAIL_DOMAIN}"
     stamp = _git_time(when)
@@ -408,6 +414,92 @@ def log(repo: Path) -> list[Commit]:
         )
         commits.append(Commit(sha, author, datetime.fromisoformat(when), message, files))
     return commits
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One file a commit changed: A, M or D, with the blob before and after (empty
+    when there is none)."""
+
+    status: str
+    old: str
+    new: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Change:
+    hash: str
+    parents: tuple[str, ...]
+    author: str
+    when: datetime
+    message: str
+    entries: tuple[Entry, ...]
+
+    @property
+    def action(self) -> str:
+        return self.message.partition(" ")[0]
+
+    @property
+    def subject(self) -> str:
+        """The short id a message names last (`add-member member 7f3k9q2m`)."""
+        return self.message.rsplit(" ", 1)[-1] if self.message.count(" ") >= 2 else ""
+
+
+NO_BLOB = "0" * 40
+
+
+def changes(repo: Path, until: str, since: str | None = None) -> list[Change]:
+    """The commits after `since` (all when None) up to `until`, oldest first, each
+    with the files it changed against its first parent. A path git had to quote is
+    kept quoted: no name stafett writes needs quoting."""
+    span = [f"^{since}", until] if since else [until]
+    out = git(
+        repo,
+        "log",
+        "--reverse",
+        "--root",
+        "--raw",
+        "--no-renames",
+        "--no-abbrev",
+        "--first-parent",
+        "-m",
+        "--format=%x1e%H%x1f%P%x1f%an%x1f%aI%x1f%s",
+        *span,
+        "--",
+    )
+    found = []
+    for block in out.split("\x1e")[1:]:
+        header, _, rest = block.partition("\n")
+        sha, parents, author, when, message = header.split("\x1f")
+        entries = tuple(e for e in map(_entry, rest.splitlines()) if e is not None)
+        when_made = datetime.fromisoformat(when)
+        found.append(Change(sha, tuple(parents.split()), author, when_made, message, entries))
+    return found
+
+
+def _entry(line: str) -> Entry | None:
+    """One line of `git log --raw`: `:mode mode old new status<TAB>path`."""
+    meta, tab, path = line.partition("\t")
+    fields = meta.split()
+    if not line.startswith(":") or not tab or len(fields) != 5:
+        return None
+    old = "" if fields[2] == NO_BLOB else fields[2]
+    new = "" if fields[3] == NO_BLOB else fields[3]
+    return Entry(fields[4][:1], old, new, path)
+
+
+def contains(repo: Path, ancestor: str, head_sha: str) -> bool:
+    """Whether `ancestor` is in the history of `head_sha` (False when git does not
+    even have it)."""
+    try:
+        kind = git(repo, "cat-file", "-t", ancestor).strip()
+        return (
+            kind == "commit"
+            and not git(repo, "rev-list", "-n", "1", ancestor, f"^{head_sha}", "--").strip()
+        )
+    except StafettError:
+        return False
 
 
 def fsck(repo: Path) -> None:

@@ -1,6 +1,7 @@
 """User-facing text in bokmål (default) and English, looked up by key.
 
-The catalogue is kept in messages_errors, messages_ui and messages_values.
+The catalogue is kept in messages_errors, messages_rights, messages_ui and
+messages_values.
 Messages name fields, files, ids and handles, never case content.
 """
 
@@ -11,13 +12,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from stafett.messages_errors import ERRORS, NOTICES
+from stafett.messages_rights import RIGHTS
 from stafett.messages_ui import UI
 from stafett.messages_values import VALUES
 
 DEFAULT_LANGUAGE = "nb"
 LANGUAGES = ("nb", "en")
 
-MESSAGES: dict[str, tuple[str, str]] = {**ERRORS, **NOTICES, **UI, **VALUES}
+MESSAGES: dict[str, tuple[str, str]] = {**ERRORS, **RIGHTS, **NOTICES, **UI, **VALUES}
 
 
 def text(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:

@@ -56,6 +56,8 @@ def parse_document(plain: bytes, rel: str, log_id: str) -> Document:
     expected = log_id if kind in ROOT_KINDS else doc.id
     if document_path(doc.kind, expected) != rel or doc.id != expected:
         raise InvalidDocument("path_mismatch", file=rel)
+    if doc.log not in (None, log_id):
+        raise InvalidDocument("other_log", file=rel)
     return doc
 
 

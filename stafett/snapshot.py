@@ -36,6 +36,7 @@ class Snapshot:
         self.repo, self.limit, self.folders = repo, limit, folders
         self._process: subprocess.Popen[bytes] | None = None
         self._root: dict[str, str] | None = None
+        self._head: str | None = None
         self._trees: dict[str, str] = {}
         self._listed: dict[str, dict[str, str]] = {}
         self._cache: dict[str, bytes] = {}
@@ -79,16 +80,45 @@ class Snapshot:
         folder = rel.rpartition("/")[0]
         return (self.folder(folder) if folder else self._top()).get(rel)
 
+    def head(self) -> str | None:
+        """The commit every read of this snapshot comes from; None in a log without
+        commits. Resolved once, so a commit made meanwhile is not half read."""
+        self._top()
+        return self._head
+
+    def object(self, name: str, kind: str) -> bytes | None:
+        """Any object by name (`<sha>`, `<commit>:<path>`), None if git has none of
+        that kind: what history checks read besides HEAD's files."""
+        return self._object(name, kind)
+
     def _top(self) -> dict[str, str]:
         if self._root is None:
             if head_ref(self.repo) not in (HEAD_REF, None):
                 raise InvalidDocument("head_moved", file=self.repo.name)
             found: dict[str, str] = {}
-            root = self._object("HEAD^{commit}^{tree}", "tree")
+            self._head = self._resolve("HEAD^{commit}")
+            root = self._object(f"{self._head}^{{tree}}", "tree") if self._head else None
             if root is not None:
                 self._add(root, "", found)
             self._root = found
         return self._root
+
+    def _resolve(self, name: str) -> str | None:
+        """The id git gives `name`, without reading the object: `--batch-check` would
+        need a second process, so the object is read and dropped."""
+        process = self._start()
+        assert process.stdin is not None and process.stdout is not None
+        with WATCHDOG.guard(process):
+            try:
+                process.stdin.write(name.encode("ascii") + b"\n")
+                process.stdin.flush()
+            except OSError:
+                raise InvalidDocument("git_broken", file=self.repo.name) from None
+            header = self._header(process)
+            if len(header) != 3:
+                return None
+            _drain(process.stdout, int(header[2]) + 1, 0)
+            return header[0] if re.fullmatch("[0-9a-f]{40}", header[0]) else None
 
     def prefetch(self, rels: Sequence[str]) -> None:
         """Ask for many files at once: a request and its answer per file cost a
@@ -172,14 +202,7 @@ class Snapshot:
     def _answer(self, kind: str) -> bytes | None:
         process = self._start()
         assert process.stdout is not None
-        try:
-            header = process.stdout.readline().decode("ascii", "replace").split()
-        except OSError:
-            raise InvalidDocument("git_broken", file=self.repo.name) from None
-        if not header:  # git closed its output: it is gone, stopped or failed
-            process.wait()
-            key = "git_stalled" if WATCHDOG.stopped(process) else "git_broken"
-            raise InvalidDocument(key, file=self.repo.name, seconds=int(deadline()))
+        header = self._header(process)
         if len(header) != 3:
             return None
         size = int(header[2])
@@ -189,6 +212,18 @@ class Snapshot:
         if size > self.limit:
             raise InvalidDocument("document_too_large", file=header[0])
         return body[:size]
+
+    def _header(self, process: subprocess.Popen[bytes]) -> list[str]:
+        assert process.stdout is not None
+        try:
+            header = process.stdout.readline().decode("ascii", "replace").split()
+        except OSError:
+            raise InvalidDocument("git_broken", file=self.repo.name) from None
+        if not header:  # git closed its output: it is gone, stopped or failed
+            process.wait()
+            key = "git_stalled" if WATCHDOG.stopped(process) else "git_broken"
+            raise InvalidDocument(key, file=self.repo.name, seconds=int(deadline()))
+        return header
 
     def _start(self) -> subprocess.Popen[bytes]:
         if self._process is None:

@@ -111,7 +111,7 @@ def test_a_commit_by_a_removed_member(case: tuple[World, str]) -> None:
         SYSTEM.now(),
     )
     _verify_fails(
-        world, log_id, f"Endringen {sha[:7]} er gjort av medlem {kari[:7]}, som ikke var medlem da."
+        world, log_id, f"Endringen {sha[:7]} er gjort av medlem kari, som ikke var medlem da."
     )
 
 

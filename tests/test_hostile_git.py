@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from stafett.errors import ExitCode
+from stafett.trust import Seen
 from tests.world import World
 
 
@@ -176,6 +177,9 @@ def test_a_write_cut_short_is_not_read(world: World) -> None:
     repo = world.log_dir(log_id)
     world.run("nora", "member", "add", log_id[:6], "omar")
     subprocess.run(["git", "reset", "-q", "--soft", "HEAD~1"], cwd=repo, check=True)
+    # Cut short before its commit, the write was never remembered as verified either.
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True)
+    world.store("nora").verified.set(log_id, Seen(head.stdout.strip()))
     assert (
         "members.yaml.age"
         in subprocess.run(

@@ -40,6 +40,7 @@ def damaged(world: World) -> tuple[World, str, str]:
             INVALID: crypto.encrypt(b"kind: voice\nid: cccccccccccccccccccc\n", everyone),
             PLAIN: b"kind: note\ntext: Dette skulle vaert kryptert.\n",
         },
+        signer="kari",  # a member with a valid key
     )
     return world, log_id, consent
 

@@ -18,10 +18,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from stafett import Store
+from stafett import Store, history
 from stafett.cli.context import Environment
 from stafett.cli.entry import main
-from stafett.clock import ENV_VAR, from_environ
+from stafett.clock import ENV_VAR, SYSTEM, from_environ
 from stafett.crypto import Identity
 from stafett.keys import load_identity
 
@@ -52,6 +52,9 @@ class World:
     def env(self, actor: str | None, **extra: str) -> dict[str, str]:
         env = dict(os.environ)
         env["STAFETT_STORE"] = str(self.store_path)
+        # What each person has verified lives in the world, so a copied world
+        # carries it along and two worlds never share it.
+        env["XDG_STATE_HOME"] = str(self.root / "state")
         if self.today is not None:
             env[ENV_VAR] = self.today.isoformat()
         if actor is not None:
@@ -163,16 +166,28 @@ class World:
 
     def store(self, actor: str) -> Store:
         clock = from_environ(self.env(actor))
-        return Store.open(self.store_path, identity=self.key_files[actor], clock=clock)
+        return Store.open(
+            self.store_path,
+            identity=self.key_files[actor],
+            clock=clock,
+            state=self.root / "state" / "stafett",
+        )
 
     def log_dir(self, log_id: str) -> Path:
         return self.store_path / "logs" / log_id
 
-    def commit_foreign(self, log_id: str, files: dict[str, bytes | None]) -> None:
+    def commit_foreign(
+        self,
+        log_id: str,
+        files: dict[str, bytes | None],
+        signer: str | None = None,
+        message: str = "change",
+    ) -> str:
         """Write files into a log and commit them with plain git, as someone who can
-        write to the folder (a member with a valid key, a shared drive) could:
-        stafett reads committed state, so damage that counts is committed damage.
-        None removes a file."""
+        write to the folder could: stafett reads committed state, so damage that
+        counts is committed damage. None removes a file. With `signer` the commit is
+        signed by that person's key as a member (a member with a valid key who
+        writes what stafett would not); without, it is signed by nobody."""
         repo = self.log_dir(log_id)
         for rel, data in files.items():
             if data is None:
@@ -180,9 +195,24 @@ class World:
             else:
                 (repo / rel).parent.mkdir(parents=True, exist_ok=True)
                 (repo / rel).write_bytes(data)
+        if signer is not None:
+            history.git(repo, "add", "-A", "--", *files)
+            return self.commit_tree(
+                log_id, history.git(repo, "write-tree").strip(), signer, message
+            )
         who = ["-c", "user.name=x", "-c", "user.email=x@stafett.invalid"]
-        for args in (["add", "-A", "."], [*who, "commit", "-q", "-m", "change"]):
+        for args in (["add", "-A", "."], [*who, "commit", "-q", "-m", message]):
             subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+        return history.head(repo) or ""
+
+    def commit_tree(self, log_id: str, tree: str, signer: str, message: str = "change") -> str:
+        """A tree made by hand, committed on the log's branch and signed by `signer`
+        as the member they are."""
+        identity = self.identity(signer)
+        log = self.store(signer).log(log_id)
+        author = next(m.id for m in log.members().members if m.recipient == identity.recipient)
+        repo = self.log_dir(log_id)
+        return history.commit_tree(repo, tree, message, author, identity.sign, SYSTEM.now())
 
 
 def _in_process(args: list[str], environ: dict[str, str], stdin: str | None) -> Result:

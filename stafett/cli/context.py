@@ -130,9 +130,11 @@ class Env:
 
     def store(self) -> Store:
         from stafett.store import Store
+        from stafett.trust import default_state_path
 
         root = self.store_path or self.io.cwd
-        store = Store.open(root, identity=self.identity, clock=self.clock)
+        state = default_state_path(self.environ)
+        store = Store.open(root, identity=self.identity, clock=self.clock, state=state)
         self._stores.append(store)
         return store
 

@@ -1,0 +1,412 @@
+"""Who may change what in a log, checked commit by commit (docs/format.md, "Rights").
+
+Each commit is judged by the state its parent left: who was a member, with which
+role, who held the baton. A commit that breaks a rule does not change that state,
+so what a forger wrote cannot make later forgeries pass. Where the verifier's key
+cannot open a file, the rule that needs its content is left unchecked: what one
+cannot read, one is not shown either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from stafett import crypto, history, ids, signing
+from stafett.documents import ROOT_KINDS, SUFFIX, Document, LogProfile, Member, MemberList
+from stafett.errors import InvalidDocument, NoAccess, StafettError
+from stafett.fsutil import MAX_DOCUMENT
+from stafett.layout import MARKER_FILE, parse_document
+from stafett.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from stafett.log import Log
+
+FIRST_ACTIONS = ("open", "import")  # a log's first commit: opened here, or imported
+PLAIN_FILES = frozenset({".gitattributes", MARKER_FILE})
+PROFILE, MEMBERS = (f"{kind}{SUFFIX}" for kind in ROOT_KINDS)
+# Changes that only re-encrypt others' documents to a new set of readers.
+REENCRYPTING = ("add-member", "remove-member", "withdraw", "update-member", "accept-coordinator")
+COORDINATOR_KINDS = ("consent",)
+WRITER_ROLES = ("coordinator", "professional", "guardian", "child", "youth-helper")
+
+
+@dataclass
+class State:
+    """What the commits checked so far leave behind."""
+
+    active: set[str] = field(default_factory=set)
+    roles: dict[str, str] = field(default_factory=dict)
+    coordinator: str = ""
+    pending: str = ""
+    keys: dict[str, str] = field(default_factory=dict)  # member id -> signing key
+    added_by: dict[str, str] = field(default_factory=dict)  # path -> who added it
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a check found: the rules broken, the commits that broke them, and the
+    files those commits wrote, which are not to be shown as the members' work."""
+
+    head: str | None
+    problems: tuple[StafettError, ...]
+    failed: frozenset[str]
+    tainted: frozenset[str]
+
+
+class Checker:
+    """Reads the objects of one log at any commit, decrypting each blob once."""
+
+    def __init__(self, log: Log, head: str, parsed: dict[bytes, Document]) -> None:
+        self.log = log
+        self.head = head
+        self.objects = Snapshot(log.path, MAX_DOCUMENT, frozenset())
+        self.parsed = parsed
+        self._plain: dict[str, bytes | None] = {}
+        self._docs: dict[tuple[str, str], Document | None] = {}
+        data = self.objects.object(f"{head}:{MEMBERS}", "blob")
+        if data is not None and crypto.is_age(data):
+            crypto.decrypt(data, log.store.identity, MEMBERS)  # NoAccess: not a member
+        latest = self.document(f"{head}:{MEMBERS}", MEMBERS)
+        self.latest = {m.id: m for m in latest.members} if isinstance(latest, MemberList) else {}
+
+    def close(self) -> None:
+        self.objects.close()
+
+    def plain(self, name: str) -> bytes | None:
+        """The plaintext of a blob (by id or `<commit>:<path>`), None when this key
+        cannot open it or it is not a sound age file."""
+        if name not in self._plain:
+            data = self.objects.object(name, "blob")
+            try:
+                text = crypto.decrypt(data, self.log.store.identity) if data else None
+            except (NoAccess, InvalidDocument):
+                text = None
+            self._plain[name] = text
+        return self._plain[name]
+
+    def document(self, name: str, rel: str) -> Document | None:
+        """The document in a blob, None when it cannot be read; one bound to another
+        log raises, since that is a rule broken, not a file unreadable."""
+        key = (name, rel)
+        if key not in self._docs:
+            text = self.plain(name)
+            doc = None
+            if text is not None:
+                try:
+                    doc = self.parsed.get(text) or parse_document(text, rel, self.log.id)
+                except InvalidDocument as exc:
+                    if exc.key == "other_log":
+                        raise
+                if doc is not None and doc.path != rel:
+                    doc = None  # the same text under another name is not this file
+            self._docs[key] = doc
+        return self._docs[key]
+
+    def member(self, member_id: str) -> Member | None:
+        return self.latest.get(member_id)
+
+
+def check(
+    log: Log, head: str, since: str | None = None, parsed: dict[bytes, Document] | None = None
+) -> Outcome:
+    """Every commit after `since` (from the first when None) up to `head`. Raises
+    NoAccess when this key cannot open the member list: only members can check.
+    `parsed` holds documents already read, by their plaintext."""
+    checker = Checker(log, head, {} if parsed is None else parsed)
+    try:
+        state = _state_at(checker, since) if since else State()
+        if not state.active:  # a state this key cannot open: check from the start
+            since, state = None, State()
+        commits = history.changes(log.path, head, since)
+        signed = history.read_commits(log.path, [c.hash for c in commits])
+        problems: list[StafettError] = []
+        failed: set[str] = set()
+        tainted: set[str] = set()
+        for commit in commits:
+            found = _check_commit(checker, state, commit, signed.get(commit.hash))
+            if found:
+                problems += found
+                failed.add(commit.hash)
+                tainted |= {e.path for e in commit.entries}
+        return Outcome(head, tuple(problems), frozenset(failed), frozenset(tainted))
+    finally:
+        checker.close()
+
+
+def _state_at(checker: Checker, sha: str) -> State:
+    """The state a verified commit left, read from its own member list and profile."""
+    state = State()
+    members = checker.document(f"{sha}:{MEMBERS}", MEMBERS)
+    profile = checker.document(f"{sha}:{PROFILE}", PROFILE)
+    if isinstance(members, MemberList):
+        _take_members(state, members)
+    if isinstance(profile, LogProfile):
+        state.coordinator, state.pending = profile.coordinator, profile.coordinator_pending or ""
+    return state
+
+
+def _check_commit(
+    checker: Checker,
+    state: State,
+    commit: history.Change,
+    signed: tuple[bytes, str | None] | None,
+) -> list[StafettError]:
+    short = commit.hash[:7]
+    if len(commit.parents) > 1:
+        return [InvalidDocument("commit_merge", commit=short)]
+    try:
+        signer = _signer(checker, state, commit, signed)
+    except InvalidDocument as exc:
+        return [exc]
+    if not commit.parents:
+        return _first(checker, state, commit, signer)
+    if signer not in state.active:
+        return [InvalidDocument("commit_not_member", commit=short, member=_handle(checker, signer))]
+    if _role(checker, state, signer) not in WRITER_ROLES:
+        return [InvalidDocument("commit_read_only", commit=short, member=_handle(checker, signer))]
+    found: list[StafettError] = []
+    for entry in commit.entries:
+        try:
+            problem = _check_entry(checker, state, commit, signer, entry)
+        except InvalidDocument as exc:  # a document bound to another log
+            problem = InvalidDocument(f"commit_{exc.key}", file=entry.path, commit=short)
+        if problem is not None:
+            found.append(problem)
+    if not found:
+        _apply(checker, state, commit, signer)
+    return found
+
+
+def _signer(
+    checker: Checker,
+    state: State,
+    commit: history.Change,
+    signed: tuple[bytes, str | None] | None,
+) -> str:
+    """The member who signed. The author field is free text, so only a signature
+    by a key recorded for that member counts."""
+    short = commit.hash[:7]
+    payload, signature = signed or (b"", None)
+    if signature is None:
+        raise InvalidDocument("commit_unsigned", commit=short)
+    member = checker.member(commit.author)
+    known = state.keys.get(commit.author) or (member.signing_key if member else None)
+    if member is None and not known:
+        raise InvalidDocument("commit_unknown_signer", commit=short)
+    if not known:
+        handle = member.handle if member else ids.short(commit.author)
+        raise InvalidDocument("commit_key_not_recorded", commit=short, member=handle)
+    if not signing.verify(known, signature, payload):
+        raise InvalidDocument("commit_bad_signature", commit=short)
+    return commit.author
+
+
+def _first(
+    checker: Checker, state: State, commit: history.Change, signer: str
+) -> list[StafettError]:
+    """A log's first commit: opened or imported, by the coordinator it names."""
+    short = commit.hash[:7]
+    if commit.action not in FIRST_ACTIONS:
+        return [InvalidDocument("commit_not_first", commit=short)]
+    profile = checker.document(f"{commit.hash}:{PROFILE}", PROFILE)
+    members = checker.document(f"{commit.hash}:{MEMBERS}", MEMBERS)
+    if isinstance(profile, LogProfile) and profile.coordinator != signer:
+        return [InvalidDocument("commit_not_coordinator", commit=short)]
+    if isinstance(members, MemberList):
+        _take_members(state, members)
+    else:  # opened before the verifier joined: the child and the one who opened it
+        state.active = {signer} | {m.id for m in checker.latest.values() if m.role == "child"}
+    state.coordinator = signer
+    for entry in commit.entries:
+        state.added_by[entry.path] = signer
+        doc = _new(checker, commit, entry)
+        if commit.action == "open" and doc is not None and doc.created_by != signer:
+            return [InvalidDocument("commit_wrong_author", commit=short, file=entry.path)]
+    return []
+
+
+def _check_entry(
+    checker: Checker,
+    state: State,
+    commit: history.Change,
+    signer: str,
+    entry: history.Entry,
+) -> StafettError | None:
+    short, path = commit.hash[:7], entry.path
+    coordinator = signer == state.coordinator
+    kind = path.partition("/")[0] if "/" in path else ""
+    if path in (PROFILE, MEMBERS):
+        if entry.status != "M":
+            return InvalidDocument("commit_forbidden_file", commit=short, file=path)
+        return _check_root(checker, state, commit, signer, entry)
+    if path in PLAIN_FILES or not kind or path.count("/") != 1 or not path.endswith(SUFFIX):
+        return InvalidDocument("commit_forbidden_file", commit=short, file=_shown(path))
+    if kind in COORDINATOR_KINDS and not coordinator:
+        return InvalidDocument("commit_not_coordinator", commit=short)
+    new = _new(checker, commit, entry)
+    if entry.status == "A":
+        if new is not None and new.created_by != signer:
+            return InvalidDocument("commit_wrong_author", commit=short, file=path)
+        return None
+    old = checker.document(entry.old, path)
+    author = old.created_by if old is not None else state.added_by.get(path)
+    if new is not None and old is not None and new.created_by != old.created_by:
+        return InvalidDocument("commit_wrong_author", commit=short, file=path)
+    if author is None or signer == author:
+        return None
+    return _check_others(checker, commit, entry, (old, new), coordinator)
+
+
+def _check_others(
+    checker: Checker,
+    commit: history.Change,
+    entry: history.Entry,
+    versions: tuple[Document | None, Document | None],
+    coordinator: bool,
+) -> StafettError | None:
+    """A change to someone else's document: the coordinator's, or an evaluation's."""
+    short, path = commit.hash[:7], entry.path
+    kind, (old, new) = path.partition("/")[0], versions
+    same = _same(checker, entry)
+    if kind == "voice" and same is False:
+        return InvalidDocument("commit_voice_changed", commit=short, file=path)
+    if kind == "voice" and entry.status == "D" and commit.action != "quarantine":
+        return InvalidDocument("commit_voice_changed", commit=short, file=path)
+    if coordinator:
+        if commit.action in REENCRYPTING and kind not in COORDINATOR_KINDS and same is False:
+            return InvalidDocument("commit_content_changed", commit=short, file=path)
+        return None
+    evaluated = commit.action == "evaluate" and kind == "measure" and entry.status == "M"
+    if evaluated and (old is None or new is None or _only(old, new, {"status", "evaluate_by"})):
+        return None  # an evaluation brings its measure's status and due date along
+    return InvalidDocument("commit_not_author", commit=short, file=path)
+
+
+def _same(checker: Checker, entry: history.Entry) -> bool | None:
+    """Whether a change kept the text as it was; None when this key cannot tell."""
+    if entry.status != "M":
+        return None if entry.status == "D" else True
+    before, after = checker.plain(entry.old), checker.plain(entry.new)
+    return None if before is None or after is None else before == after
+
+
+def _check_root(
+    checker: Checker,
+    state: State,
+    commit: history.Change,
+    signer: str,
+    entry: history.Entry,
+) -> StafettError | None:
+    """The profile and the member list: the coordinator's, with two exceptions
+    whose content is checked where it can be read: the receiver of the baton takes
+    it, and a member sets the level."""
+    short = commit.hash[:7]
+    old = checker.document(entry.old, entry.path)
+    new = checker.document(entry.new, entry.path)
+    moved = isinstance(old, LogProfile) and isinstance(new, LogProfile)
+    moved = moved and _coordinator(old) != _coordinator(new)
+    if moved and commit.action != "accept-coordinator":
+        return _not_coordinator(short)
+    if signer == state.coordinator:
+        return None
+    if commit.action == "accept-coordinator" and signer == state.pending:
+        if isinstance(old, LogProfile) and isinstance(new, LogProfile):
+            taken = replace(old, coordinator=signer, coordinator_pending=None)
+            return None if new.to_data() == taken.to_data() else _not_coordinator(short)
+        if isinstance(old, MemberList) and isinstance(new, MemberList):
+            roles = {state.coordinator: "professional", signer: "coordinator"}
+            expected = [
+                replace(m, role=roles.get(m.id, m.role)) if m.active else m for m in old.members
+            ]
+            return None if list(new.members) == expected else _not_coordinator(short)
+        return None
+    if commit.action == "level" and entry.path == PROFILE:
+        if (
+            isinstance(old, LogProfile)
+            and isinstance(new, LogProfile)
+            and not _only(old, new, {"level"})
+        ):
+            return _not_coordinator(short)
+        return None
+    return _not_coordinator(short)
+
+
+def _coordinator(doc: Document | None) -> str:
+    return doc.coordinator if isinstance(doc, LogProfile) else ""
+
+
+def _not_coordinator(short: str) -> StafettError:
+    return InvalidDocument("commit_not_coordinator", commit=short)
+
+
+def _only(old: Document, new: Document, fields: set[str]) -> bool:
+    """Whether the two versions differ in no field but `fields`."""
+    before, after = old.to_data(), new.to_data()
+    return all(
+        before.get(k) == after.get(k) for k in before.keys() | after.keys() if k not in fields
+    )
+
+
+def _new(checker: Checker, commit: history.Change, entry: history.Entry) -> Document | None:
+    return checker.document(entry.new, entry.path) if entry.new else None
+
+
+def _apply(checker: Checker, state: State, commit: history.Change, signer: str) -> None:
+    """What a commit that broke no rule changes in the state."""
+    for entry in commit.entries:
+        if entry.status == "A":
+            state.added_by[entry.path] = signer
+        elif entry.status == "D":
+            state.added_by.pop(entry.path, None)
+        if entry.path == MEMBERS:
+            members = checker.document(entry.new, MEMBERS)
+            if isinstance(members, MemberList):
+                _take_members(state, members)
+            else:
+                _members_from_message(checker, state, commit)
+        elif entry.path == PROFILE:
+            profile = checker.document(entry.new, PROFILE)
+            if isinstance(profile, LogProfile):
+                state.coordinator = profile.coordinator
+                state.pending = profile.coordinator_pending or ""
+            elif commit.action == "accept-coordinator":
+                state.coordinator, state.pending = signer, ""
+            elif commit.action == "pass-coordinator":
+                state.pending = _subject(checker, commit)
+
+
+def _take_members(state: State, members: MemberList) -> None:
+    state.active = {m.id for m in members.current}
+    state.roles = {m.id: m.role for m in members.members}
+    state.keys.update({m.id: m.signing_key for m in members.members if m.signing_key})
+
+
+def _members_from_message(checker: Checker, state: State, commit: history.Change) -> None:
+    """A member list this key cannot open: its commit message says who came or left."""
+    subject = _subject(checker, commit)
+    if commit.action == "add-member" and subject:
+        state.active.add(subject)
+    elif commit.action == "remove-member":
+        state.active.discard(subject)
+
+
+def _subject(checker: Checker, commit: history.Change) -> str:
+    short = commit.subject
+    return next((i for i in checker.latest if short and i.startswith(short)), "")
+
+
+def _role(checker: Checker, state: State, member_id: str) -> str:
+    if member_id in state.roles:
+        return state.roles[member_id]
+    member = checker.member(member_id)
+    return member.role if member else ""
+
+
+def _handle(checker: Checker, member_id: str) -> str:
+    member = checker.member(member_id)
+    return member.handle if member else ids.short(member_id)
+
+
+def _shown(path: str) -> str:
+    return "".join(c if c.isprintable() else "?" for c in path[:120])

@@ -1,0 +1,111 @@
+"""What this user has verified: for each log, the last head checked and the files
+that commits breaking the rights model wrote. Kept outside every log.
+
+Anyone who can write to a log's folder can set it back (`git reset`, an old copy
+over a new one) and every signature still checks; only a reader who remembers
+where the log was can tell. So history only moves forward from what this user
+saw, and a read checks only the commits that came since, which keeps it fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from stafett import history, rights
+from stafett.errors import InvalidDocument, NoAccess, StafettError
+from stafett.fsutil import read_regular, write_text_atomic
+
+if TYPE_CHECKING:
+    from stafett.log import Log
+
+SHA = re.compile("[0-9a-f]{40}")
+ROOT_FILES = (rights.PROFILE, rights.MEMBERS)
+
+
+def default_state_path(environ: Mapping[str, str] | None = None) -> Path:
+    """The user's state folder; as for the key, a command's own environment decides
+    where the platform follows XDG."""
+    if environ is not None and sys.platform not in ("win32", "darwin"):
+        xdg = environ.get("XDG_STATE_HOME", "").strip()
+        home = environ.get("HOME", "").strip()
+        if xdg or home:
+            return (Path(xdg) if xdg else Path(home) / ".local" / "state") / "stafett"
+    from platformdirs import user_state_path
+
+    return user_state_path("stafett", appauthor=False)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A log as this user last verified it."""
+
+    head: str
+    tainted: frozenset[str] = frozenset()
+
+
+class Verified:
+    """One small file per log, in a folder of its own per key: two people sharing a
+    computer account do not vouch for each other's reads."""
+
+    def __init__(self, root: Path, recipient: str) -> None:
+        self.folder = root / "verified" / hashlib.sha256(recipient.encode()).hexdigest()[:16]
+
+    def get(self, log_id: str) -> Seen | None:
+        try:
+            lines = read_regular(self.folder / log_id, log_id, 1 << 20).decode().splitlines()
+        except (StafettError, UnicodeDecodeError):
+            return None
+        if not lines or not SHA.fullmatch(lines[0]):
+            return None
+        return Seen(lines[0], frozenset(lines[1:]))
+
+    def set(self, log_id: str, seen: Seen) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        text = "".join(line + "\n" for line in [seen.head, *sorted(seen.tainted)])
+        write_text_atomic(self.folder / log_id, text, private=True)
+
+
+def check(log: Log, head: str | None) -> frozenset[str]:
+    """The files of `head` not to be shown as the members' work. Raises when the
+    history does not contain what this user verified before, or when the profile
+    or the member list came from a commit that broke the rules."""
+    if head is None:
+        return frozenset()
+    verified = log.store.verified
+    seen = verified.get(log.id)
+    if seen is not None and seen.head == head:
+        return seen.tainted
+    if seen is not None and not history.contains(log.path, seen.head, head):
+        raise InvalidDocument("history_rewound", log=log.short_id, commit=seen.head[:7])
+    # Files already in doubt are checked again from the start: a signing key
+    # recorded since may clear them.
+    since = seen.head if seen is not None and not seen.tainted else None
+    try:
+        outcome = rights.check(log, head, since)
+    except NoAccess:
+        return frozenset()  # not a member: every read of it is refused anyway
+    tainted = outcome.tainted
+    if tainted & set(ROOT_FILES):
+        bad = sorted(outcome.failed)[0][:7] if outcome.failed else head[:7]
+        raise InvalidDocument("log_unverified", log=log.short_id, commit=bad)
+    verified.set(log.id, Seen(head, tainted))
+    return tainted
+
+
+def verified(log: Log, outcome: rights.Outcome) -> None:
+    """After a full check: a history that broke no rule is this user's new floor."""
+    if outcome.head and not outcome.problems:
+        log.store.verified.set(log.id, Seen(outcome.head))
+
+
+def committed(log: Log, parent: str | None, sha: str) -> None:
+    """The caller's own commit on a head they verified is verified too."""
+    seen = log.store.verified.get(log.id)
+    if parent is None or (seen is not None and seen.head == parent):
+        log.store.verified.set(log.id, Seen(sha, seen.tainted if seen else frozenset()))
