@@ -100,7 +100,7 @@ class Log:
         if self._snapshot is None:
             snapshot = Snapshot(self.path, MAX_DOCUMENT, KIND_FOLDERS)
             try:
-                self._tainted = trust.check(self, snapshot.head())
+                self._tainted = trust.check(self, snapshot)
             except BaseException:
                 snapshot.close()
                 raise

@@ -57,10 +57,13 @@ class Outcome:
 class Checker:
     """Reads the objects of one log at any commit, decrypting each blob once."""
 
-    def __init__(self, log: Log, head: str, parsed: dict[bytes, Document]) -> None:
+    def __init__(
+        self, log: Log, head: str, parsed: dict[bytes, Document], objects: Snapshot | None
+    ) -> None:
         self.log = log
         self.head = head
-        self.objects = Snapshot(log.path, MAX_DOCUMENT, frozenset())
+        self._own = objects is None
+        self.objects = Snapshot(log.path, MAX_DOCUMENT, frozenset()) if objects is None else objects
         self.parsed = parsed
         self._plain: dict[str, bytes | None] = {}
         self._docs: dict[tuple[str, str], Document | None] = {}
@@ -71,7 +74,8 @@ class Checker:
         self.latest = {m.id: m for m in latest.members} if isinstance(latest, MemberList) else {}
 
     def close(self) -> None:
-        self.objects.close()
+        if self._own:
+            self.objects.close()
 
     def plain(self, name: str) -> bytes | None:
         """The plaintext of a blob (by id or `<commit>:<path>`), None when this key
@@ -108,12 +112,17 @@ class Checker:
 
 
 def check(
-    log: Log, head: str, since: str | None = None, parsed: dict[bytes, Document] | None = None
+    log: Log,
+    head: str,
+    since: str | None = None,
+    parsed: dict[bytes, Document] | None = None,
+    objects: Snapshot | None = None,
 ) -> Outcome:
     """Every commit after `since` (from the first when None) up to `head`. Raises
     NoAccess when this key cannot open the member list: only members can check.
-    `parsed` holds documents already read, by their plaintext."""
-    checker = Checker(log, head, {} if parsed is None else parsed)
+    `parsed` holds documents already read, by their plaintext; `objects` is a
+    reader of the log's git objects to borrow."""
+    checker = Checker(log, head, {} if parsed is None else parsed, objects)
     try:
         state = _state_at(checker, since) if since else State()
         if not state.active:  # a state this key cannot open: check from the start

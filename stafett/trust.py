@@ -23,6 +23,7 @@ from stafett.fsutil import read_regular, write_text_atomic
 
 if TYPE_CHECKING:
     from stafett.log import Log
+    from stafett.snapshot import Snapshot
 
 SHA = re.compile("[0-9a-f]{40}")
 ROOT_FILES = (rights.PROFILE, rights.MEMBERS)
@@ -71,10 +72,12 @@ class Verified:
         write_text_atomic(self.folder / log_id, text, private=True)
 
 
-def check(log: Log, head: str | None) -> frozenset[str]:
-    """The files of `head` not to be shown as the members' work. Raises when the
-    history does not contain what this user verified before, or when the profile
-    or the member list came from a commit that broke the rules."""
+def check(log: Log, snapshot: Snapshot) -> frozenset[str]:
+    """The files of the snapshot's commit not to be shown as the members' work.
+    Raises when the history does not contain what this user verified before, or
+    when the profile or the member list came from a commit that broke the rules.
+    The snapshot's git process reads the history too: no second one is started."""
+    head = snapshot.head()
     if head is None:
         return frozenset()
     verified = log.store.verified
@@ -87,7 +90,7 @@ def check(log: Log, head: str | None) -> frozenset[str]:
     # recorded since may clear them.
     since = seen.head if seen is not None and not seen.tainted else None
     try:
-        outcome = rights.check(log, head, since)
+        outcome = rights.check(log, head, since, objects=snapshot)
     except NoAccess:
         return frozenset()  # not a member: every read of it is refused anyway
     tainted = outcome.tainted
