@@ -66,7 +66,7 @@ class Log:
         self._members: MemberList | None = None
         self._consents: list[Consent] | None = None
         self._snapshot: Snapshot | None = None
-        self._tainted: frozenset[str] = frozenset()
+        self._tainted: dict[str, str] = {}
 
     @property
     def short_id(self) -> str:
@@ -77,20 +77,36 @@ class Log:
         return self.read_plain(rel)[0]
 
     def read_plain(self, rel: str) -> tuple[Document, bytes]:
-        """The document and the plaintext it was read from, for re-encrypting as is.
-        A file written by a commit that broke the rights model is not shown."""
-        data = self.read_raw(rel)
-        if rel in self._tainted:
-            raise InvalidDocument("unverified_change", file=rel)
-        plain = crypto.decrypt(data, self.store.identity, rel)
+        """The document and the plaintext it was read from, for re-encrypting as is."""
+        plain = crypto.decrypt(self.read_raw(rel), self.store.identity, rel)
         return parse_document(plain, rel, self.id), plain
 
     def read_raw(self, rel: str) -> bytes:
         """A file as committed: never the work tree, where a write cut short or a
-        file someone put there would pass for the members' signed state."""
-        data = self.snapshot().read(rel)
+        file someone put there would pass for the members' signed state. A file a
+        commit breaking the rights model changed last is read as the last commit
+        keeping them left it (and said so), or not at all."""
+        snapshot = self.snapshot()
+        if rel in self._tainted:
+            return self._kept_version(rel)
+        data = snapshot.read(rel)
         if data is None:
             raise NotFound("file_missing", file=rel)
+        return data
+
+    @property
+    def tainted(self) -> dict[str, str]:
+        """Files a rule-breaking commit changed last, each with the blob shown instead."""
+        self.snapshot()
+        return self._tainted
+
+    def _kept_version(self, rel: str) -> bytes:
+        blob = self._tainted[rel]
+        data = self.snapshot().object(blob, "blob") if blob else None
+        if data is None:
+            raise InvalidDocument("unverified_change", file=rel)
+        if all(d.path != rel for d in self.damaged):
+            self.skip_damaged(rel, InvalidDocument("unverified_version", file=rel))
         return data
 
     def snapshot(self) -> Snapshot:
@@ -163,11 +179,12 @@ class Log:
         raise NoAccess("not_member")
 
     def doc_ids(self, kind: str) -> list[str]:
+        """The documents of a kind, with any a rule-breaking commit removed."""
         prefix = f"{kind}/"
+        listed = set(self.snapshot().folder(kind))
+        listed |= {rel for rel, blob in self._tainted.items() if blob and rel.startswith(prefix)}
         return sorted(
-            rel[len(prefix) :].removesuffix(SUFFIX)
-            for rel in self.snapshot().folder(kind)
-            if rel.endswith(SUFFIX)
+            rel[len(prefix) :].removesuffix(SUFFIX) for rel in listed if rel.endswith(SUFFIX)
         )
 
     def documents(self, kind: str | None = None) -> Iterator[Document]:

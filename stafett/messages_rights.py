@@ -21,8 +21,8 @@ RIGHTS: dict[str, tuple[str, str]] = {
         "The change {commit} was made by member {member}, who was not a member then.",
     ),
     "commit_not_coordinator": (
-        "Endringen {commit} endrer loggens profil, medlemmer eller samtykker, men er ikke gjort av stafettholderen.",
-        "The change {commit} changes the log's profile, members or consents but was not made by the coordinator.",
+        "Endringen {commit} endrer loggens profil, medlemmer, samtykker eller overføringer, men er ikke gjort av stafettholderen.",
+        "The change {commit} changes the log's profile, members, consents or handovers but was not made by the coordinator.",
     ),
     "commit_key_not_recorded": (
         "Endringen {commit} er signert med en nøkkel som ennå ikke er registrert for {member}. Stafettholderen registrerer den med «stafett member update LOGG {member}» når kortet er lagt inn.",
@@ -67,6 +67,22 @@ RIGHTS: dict[str, tuple[str, str]] = {
     "commit_other_log": (
         "Endringen {commit} legger inn {file}, som hører til en annen logg.",
         "The change {commit} adds {file}, which belongs to another log.",
+    ),
+    "unverified_version": (
+        "{file} er sist endret i en endring som bryter loggens regler.",
+        "{file} was last changed by a change that breaks the log's rules.",
+    ),
+    "commit_unreadable": (
+        "Endringen {commit} kan ikke leses som en git-endring.",
+        "The change {commit} cannot be read as a git commit.",
+    ),
+    "commit_key_changed": (
+        "Endringen {commit} bytter en nøkkel som alt er registrert for et medlem; det kan ingen.",
+        "The change {commit} replaces a key already recorded for a member; nobody may.",
+    ),
+    "signing_key_not_recorded": (
+        "Signeringsnøkkelen din er ikke registrert i loggen ennå, så denne endringen kan ikke kontrolleres. Be stafettholderen kjøre «stafett member update LOGG {handle}». Ingenting er endret.",
+        "Your signing key is not recorded in the log yet, so this change could not be checked. Ask the coordinator to run 'stafett member update LOG {handle}'. Nothing was changed.",
     ),
     "unverified_change": (
         "{file} kommer fra en endring som bryter loggens regler (se «stafett verify»); det vises ikke.",

@@ -42,6 +42,10 @@ UI: dict[str, tuple[str, str]] = {
         "Skipped {file} in log {log}: {reason} The coordinator can take it out with "
         "'stafett quarantine {log} {file}'.",
     ),
+    "ui.kept_version": (
+        "{file} i logg {log} er sist endret eller fjernet i en endring som bryter loggens regler; versjonen før den vises. Se «stafett verify {log}».",
+        "{file} in log {log} was last changed or removed by a change that breaks the log's rules; the version before it is shown. See 'stafett verify {log}'.",
+    ),
     "ui.skipped_newer": (
         "Hoppet over {file} i logg {log}: {reason}",
         "Skipped {file} in log {log}: {reason}",

@@ -27,7 +27,10 @@ PLAIN_FILES = frozenset({".gitattributes", MARKER_FILE})
 PROFILE, MEMBERS = (f"{kind}{SUFFIX}" for kind in ROOT_KINDS)
 # Changes that only re-encrypt others' documents to a new set of readers.
 REENCRYPTING = ("add-member", "remove-member", "withdraw", "update-member", "accept-coordinator")
-COORDINATOR_KINDS = ("consent",)
+COORDINATOR_KINDS = ("consent", "handover")
+FIRST_ONLY_KINDS = ("provenance",)  # written by an import's first commit, never after
+# Failures that put the history itself in doubt, not one file of it.
+STRUCTURAL = ("commit_merge", "commit_unreadable", "commit_not_first")
 WRITER_ROLES = ("coordinator", "professional", "guardian", "child", "youth-helper")
 
 
@@ -45,13 +48,17 @@ class State:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a check found: the rules broken, the commits that broke them, and the
-    files those commits wrote, which are not to be shown as the members' work."""
+    """What a check found: the rules broken and the commits that broke them; the
+    files whose last change was one of those commits, each with the blob that the
+    last rule-keeping commit left there ("" when none did), which is what is shown;
+    and whether the history itself is in doubt (a merge, a commit git cannot read),
+    so that no file of it can be trusted."""
 
     head: str | None
     problems: tuple[StafettError, ...]
     failed: frozenset[str]
-    tainted: frozenset[str]
+    tainted: dict[str, str]
+    structural: bool = False
 
 
 class Checker:
@@ -127,20 +134,31 @@ def check(
         state = _state_at(checker, since) if since else State()
         if not state.active:  # a state this key cannot open: check from the start
             since, state = None, State()
-        commits = history.changes(log.path, head, since)
-        signed = history.read_commits(log.path, [c.hash for c in commits])
-        problems: list[StafettError] = []
-        failed: set[str] = set()
-        tainted: set[str] = set()
-        for commit in commits:
-            found = _check_commit(checker, state, commit, signed.get(commit.hash))
-            if found:
-                problems += found
-                failed.add(commit.hash)
-                tainted |= {e.path for e in commit.entries}
-        return Outcome(head, tuple(problems), frozenset(failed), frozenset(tainted))
+        return _walk(checker, state, history.changes(log.path, head, since))
     finally:
         checker.close()
+
+
+def _walk(checker: Checker, state: State, commits: list[history.Commit]) -> Outcome:
+    problems: list[StafettError] = []
+    failed: set[str] = set()
+    good: dict[str, str] = {}  # path -> the blob the last rule-keeping commit left
+    bad: set[str] = set()  # paths a rule-breaking commit changed last
+    structural = False
+    for commit in commits:
+        found = _check_commit(checker, state, commit)
+        for entry in commit.entries:
+            good.setdefault(entry.path, entry.old)
+        if found:
+            problems += found
+            failed.add(commit.hash)
+            bad |= {e.path for e in commit.entries}
+            structural |= any(p.key in STRUCTURAL for p in found)
+        else:
+            good.update({e.path: e.new for e in commit.entries})
+            bad -= {e.path for e in commit.entries}
+    tainted = {path: good.get(path, "") for path in bad}
+    return Outcome(checker.head, tuple(problems), frozenset(failed), tainted, structural)
 
 
 def _state_at(checker: Checker, sha: str) -> State:
@@ -155,17 +173,14 @@ def _state_at(checker: Checker, sha: str) -> State:
     return state
 
 
-def _check_commit(
-    checker: Checker,
-    state: State,
-    commit: history.Change,
-    signed: tuple[bytes, str | None] | None,
-) -> list[StafettError]:
+def _check_commit(checker: Checker, state: State, commit: history.Commit) -> list[StafettError]:
     short = commit.hash[:7]
     if len(commit.parents) > 1:
         return [InvalidDocument("commit_merge", commit=short)]
+    if not commit.payload:
+        return [InvalidDocument("commit_unreadable", commit=short)]
     try:
-        signer = _signer(checker, state, commit, signed)
+        signer = _signer(checker, state, commit)
     except InvalidDocument as exc:
         return [exc]
     if not commit.parents:
@@ -187,16 +202,11 @@ def _check_commit(
     return found
 
 
-def _signer(
-    checker: Checker,
-    state: State,
-    commit: history.Change,
-    signed: tuple[bytes, str | None] | None,
-) -> str:
+def _signer(checker: Checker, state: State, commit: history.Commit) -> str:
     """The member who signed. The author field is free text, so only a signature
     by a key recorded for that member counts."""
     short = commit.hash[:7]
-    payload, signature = signed or (b"", None)
+    payload, signature = commit.payload, commit.signature
     if signature is None:
         raise InvalidDocument("commit_unsigned", commit=short)
     member = checker.member(commit.author)
@@ -212,7 +222,7 @@ def _signer(
 
 
 def _first(
-    checker: Checker, state: State, commit: history.Change, signer: str
+    checker: Checker, state: State, commit: history.Commit, signer: str
 ) -> list[StafettError]:
     """A log's first commit: opened or imported, by the coordinator it names."""
     short = commit.hash[:7]
@@ -238,7 +248,7 @@ def _first(
 def _check_entry(
     checker: Checker,
     state: State,
-    commit: history.Change,
+    commit: history.Commit,
     signer: str,
     entry: history.Entry,
 ) -> StafettError | None:
@@ -253,23 +263,27 @@ def _check_entry(
         return InvalidDocument("commit_forbidden_file", commit=short, file=_shown(path))
     if kind in COORDINATOR_KINDS and not coordinator:
         return InvalidDocument("commit_not_coordinator", commit=short)
+    if kind in FIRST_ONLY_KINDS:
+        return InvalidDocument("commit_forbidden_file", commit=short, file=path)
     new = _new(checker, commit, entry)
     if entry.status == "A":
         if new is not None and new.created_by != signer:
             return InvalidDocument("commit_wrong_author", commit=short, file=path)
         return None
     old = checker.document(entry.old, path)
-    author = old.created_by if old is not None else state.added_by.get(path)
+    author = old.created_by if old is not None else _adder(checker, state, commit, path)
     if new is not None and old is not None and new.created_by != old.created_by:
         return InvalidDocument("commit_wrong_author", commit=short, file=path)
-    if author is None or signer == author:
+    if signer == author or (author is None and coordinator):
         return None
+    if author is None:  # nobody can say whose it was: only the coordinator may
+        return InvalidDocument("commit_not_author", commit=short, file=path)
     return _check_others(checker, commit, entry, (old, new), coordinator)
 
 
 def _check_others(
     checker: Checker,
-    commit: history.Change,
+    commit: history.Commit,
     entry: history.Entry,
     versions: tuple[Document | None, Document | None],
     coordinator: bool,
@@ -292,6 +306,15 @@ def _check_others(
     return InvalidDocument("commit_not_author", commit=short, file=path)
 
 
+def _adder(checker: Checker, state: State, commit: history.Commit, path: str) -> str | None:
+    """Who added a file this key cannot open: from this walk, else from the commit
+    that added it before, which a check passed earlier (its author signed it)."""
+    if path in state.added_by:
+        return state.added_by[path]
+    sha = history.added(checker.log.path, path, commit.parents[0])
+    return history.read_commit(checker.log.path, sha).author if sha else None
+
+
 def _same(checker: Checker, entry: history.Entry) -> bool | None:
     """Whether a change kept the text as it was; None when this key cannot tell."""
     if entry.status != "M":
@@ -303,7 +326,7 @@ def _same(checker: Checker, entry: history.Entry) -> bool | None:
 def _check_root(
     checker: Checker,
     state: State,
-    commit: history.Change,
+    commit: history.Commit,
     signer: str,
     entry: history.Entry,
 ) -> StafettError | None:
@@ -317,28 +340,50 @@ def _check_root(
     moved = moved and _coordinator(old) != _coordinator(new)
     if moved and commit.action != "accept-coordinator":
         return _not_coordinator(short)
+    if isinstance(old, MemberList) and isinstance(new, MemberList) and _rekeyed(old, new):
+        return InvalidDocument("commit_key_changed", commit=short)
     if signer == state.coordinator:
         return None
     if commit.action == "accept-coordinator" and signer == state.pending:
-        if isinstance(old, LogProfile) and isinstance(new, LogProfile):
-            taken = replace(old, coordinator=signer, coordinator_pending=None)
-            return None if new.to_data() == taken.to_data() else _not_coordinator(short)
-        if isinstance(old, MemberList) and isinstance(new, MemberList):
-            roles = {state.coordinator: "professional", signer: "coordinator"}
-            expected = [
-                replace(m, role=roles.get(m.id, m.role)) if m.active else m for m in old.members
-            ]
-            return None if list(new.members) == expected else _not_coordinator(short)
-        return None
+        return None if _baton_taken(state, signer, old, new) else _not_coordinator(short)
     if commit.action == "level" and entry.path == PROFILE:
-        if (
-            isinstance(old, LogProfile)
-            and isinstance(new, LogProfile)
-            and not _only(old, new, {"level"})
-        ):
-            return _not_coordinator(short)
+        if isinstance(old, LogProfile) and isinstance(new, LogProfile):
+            return None if _only(old, new, {"level"}) else _not_coordinator(short)
         return None
     return _not_coordinator(short)
+
+
+def _baton_taken(state: State, signer: str, old: Document | None, new: Document | None) -> bool:
+    """The receiver's accept changes who holds the baton and the two roles only
+    (unchecked where this key cannot read the versions)."""
+    if isinstance(old, LogProfile) and isinstance(new, LogProfile):
+        taken = replace(old, coordinator=signer, coordinator_pending=None)
+        return new.to_data() == taken.to_data()
+    if isinstance(old, MemberList) and isinstance(new, MemberList):
+        roles = {state.coordinator: "professional", signer: "coordinator"}
+        expected = [
+            replace(m, role=roles.get(m.id, m.role)) if m.active else m for m in old.members
+        ]
+        return list(new.members) == expected
+    return True
+
+
+def _rekeyed(old: MemberList, new: MemberList) -> bool:
+    """Whether a member's recorded keys change: a signing key once recorded, and
+    the recipient, are that person's for good (both come from one age secret), so
+    a new key in an old entry would let its holder sign as that member."""
+    after = {m.id: m for m in new.members}
+    return any(
+        m.id in after
+        and any(
+            mine and theirs and mine != theirs
+            for mine, theirs in (
+                (m.signing_key, after[m.id].signing_key),
+                (m.recipient, after[m.id].recipient),
+            )
+        )
+        for m in old.members
+    )
 
 
 def _coordinator(doc: Document | None) -> str:
@@ -357,11 +402,11 @@ def _only(old: Document, new: Document, fields: set[str]) -> bool:
     )
 
 
-def _new(checker: Checker, commit: history.Change, entry: history.Entry) -> Document | None:
+def _new(checker: Checker, commit: history.Commit, entry: history.Entry) -> Document | None:
     return checker.document(entry.new, entry.path) if entry.new else None
 
 
-def _apply(checker: Checker, state: State, commit: history.Change, signer: str) -> None:
+def _apply(checker: Checker, state: State, commit: history.Commit, signer: str) -> None:
     """What a commit that broke no rule changes in the state."""
     for entry in commit.entries:
         if entry.status == "A":
@@ -388,10 +433,12 @@ def _apply(checker: Checker, state: State, commit: history.Change, signer: str) 
 def _take_members(state: State, members: MemberList) -> None:
     state.active = {m.id for m in members.current}
     state.roles = {m.id: m.role for m in members.members}
-    state.keys.update({m.id: m.signing_key for m in members.members if m.signing_key})
+    for m in members.members:
+        if m.signing_key:
+            state.keys.setdefault(m.id, m.signing_key)
 
 
-def _members_from_message(checker: Checker, state: State, commit: history.Change) -> None:
+def _members_from_message(checker: Checker, state: State, commit: history.Commit) -> None:
     """A member list this key cannot open: its commit message says who came or left."""
     subject = _subject(checker, commit)
     if commit.action == "add-member" and subject:
@@ -400,7 +447,7 @@ def _members_from_message(checker: Checker, state: State, commit: history.Change
         state.active.discard(subject)
 
 
-def _subject(checker: Checker, commit: history.Change) -> str:
+def _subject(checker: Checker, commit: history.Commit) -> str:
     short = commit.subject
     return next((i for i in checker.latest if short and i.startswith(short)), "")
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from stafett import crypto, history, ids, trust, yamlio
 from stafett.consent import all_withdrawn
-from stafett.documents import Document, LogProfile, MemberList
+from stafett.documents import ROOT_KINDS, Document, LogProfile, MemberList
 from stafett.errors import Conflict, InvalidDocument, NoAccess, StafettError, UsageError
 from stafett.fsutil import locked, write_all
 from stafett.layout import is_own_file
@@ -113,6 +113,7 @@ def begin(log: Log, action: str, subject: tuple[str, str] | None = None) -> Iter
         change = Transaction(log, action, subject)
         yield change
         record_own_key(change)
+        require_recorded_key(change)
         commit(change)
 
 
@@ -143,7 +144,7 @@ def commit(change: Transaction) -> str:
     except BaseException:
         history.restore(log.path, touched)
         raise
-    trust.committed(log, parent, sha)
+    trust.committed(log, parent, sha, touched)
     log.remember(change.docs)
     return sha
 
@@ -256,3 +257,16 @@ def record_own_key(change: Transaction) -> None:
     key = identity.signing_public_key()
     entries = tuple(replace(m, signing_key=key) if m.id == mine.id else m for m in members.members)
     change.replace(replace(members, members=entries))
+
+
+def require_recorded_key(change: Transaction) -> None:
+    """A change to the profile or the member list by someone whose signing key the
+    log has not recorded could not be verified, and would hold up every reader: it
+    is refused until the coordinator records the key."""
+    if not any(d.kind in ROOT_KINDS for d in change.docs):
+        return
+    members = next((d for d in change.docs if isinstance(d, MemberList)), None)
+    mine = author_id(change.log, members or change.log.members())
+    entry = next(m for m in (members or change.log.members()).members if m.id == mine)
+    if not entry.signing_key:
+        raise NoAccess("signing_key_not_recorded", handle=entry.handle)

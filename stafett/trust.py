@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,10 +44,12 @@ def default_state_path(environ: Mapping[str, str] | None = None) -> Path:
 
 @dataclass(frozen=True)
 class Seen:
-    """A log as this user last verified it."""
+    """A log as this user last verified it: its head, and each file a
+    rule-breaking commit changed last, with the blob shown in its place ("" for
+    none)."""
 
     head: str
-    tainted: frozenset[str] = frozenset()
+    tainted: dict[str, str] = field(default_factory=dict)
 
 
 class Verified:
@@ -64,22 +66,25 @@ class Verified:
             return None
         if not lines or not SHA.fullmatch(lines[0]):
             return None
-        return Seen(lines[0], frozenset(lines[1:]))
+        tainted = dict(line.rpartition(" ")[::2] for line in lines[1:])
+        return Seen(lines[0], {path: blob.strip("-") for path, blob in tainted.items()})
 
     def set(self, log_id: str, seen: Seen) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        text = "".join(line + "\n" for line in [seen.head, *sorted(seen.tainted)])
-        write_text_atomic(self.folder / log_id, text, private=True)
+        lines = [seen.head, *(f"{p} {seen.tainted[p] or '-'}" for p in sorted(seen.tainted))]
+        write_text_atomic(
+            self.folder / log_id, "".join(f"{line}\n" for line in lines), private=True
+        )
 
 
-def check(log: Log, snapshot: Snapshot) -> frozenset[str]:
+def check(log: Log, snapshot: Snapshot) -> dict[str, str]:
     """The files of the snapshot's commit not to be shown as the members' work.
     Raises when the history does not contain what this user verified before, or
     when the profile or the member list came from a commit that broke the rules.
     The snapshot's git process reads the history too: no second one is started."""
     head = snapshot.head()
     if head is None:
-        return frozenset()
+        return {}
     verified = log.store.verified
     seen = verified.get(log.id)
     if seen is not None and seen.head == head:
@@ -92,23 +97,31 @@ def check(log: Log, snapshot: Snapshot) -> frozenset[str]:
     try:
         outcome = rights.check(log, head, since, objects=snapshot)
     except NoAccess:
-        return frozenset()  # not a member: every read of it is refused anyway
-    tainted = outcome.tainted
-    if tainted & set(ROOT_FILES):
-        bad = sorted(outcome.failed)[0][:7] if outcome.failed else head[:7]
+        return {}  # not a member: every read of it is refused anyway
+    refuse_doubtful(log, outcome)
+    verified.set(log.id, Seen(head, outcome.tainted))
+    return outcome.tainted
+
+
+def refuse_doubtful(log: Log, outcome: rights.Outcome) -> None:
+    """A history in doubt as a whole (a merge, a commit git cannot read), or a
+    profile or member list with no rule-keeping version to show, is not read."""
+    lost = any(not outcome.tainted[p] for p in ROOT_FILES if p in outcome.tainted)
+    if outcome.structural or lost:
+        bad = sorted(outcome.failed)[0][:7] if outcome.failed else str(outcome.head)[:7]
         raise InvalidDocument("log_unverified", log=log.short_id, commit=bad)
-    verified.set(log.id, Seen(head, tainted))
-    return tainted
 
 
 def verified(log: Log, outcome: rights.Outcome) -> None:
-    """After a full check: a history that broke no rule is this user's new floor."""
-    if outcome.head and not outcome.problems:
-        log.store.verified.set(log.id, Seen(outcome.head))
+    """After a full check: what it found is what later reads go by."""
+    if outcome.head and not outcome.structural:
+        log.store.verified.set(log.id, Seen(outcome.head, outcome.tainted))
 
 
-def committed(log: Log, parent: str | None, sha: str) -> None:
-    """The caller's own commit on a head they verified is verified too."""
+def committed(log: Log, parent: str | None, sha: str, written: Sequence[str] = ()) -> None:
+    """The caller's own commit on a head they verified is verified too, and what it
+    wrote is no longer in doubt."""
     seen = log.store.verified.get(log.id)
     if parent is None or (seen is not None and seen.head == parent):
-        log.store.verified.set(log.id, Seen(sha, seen.tainted if seen else frozenset()))
+        tainted = {p: b for p, b in (seen.tainted if seen else {}).items() if p not in written}
+        log.store.verified.set(log.id, Seen(sha, tainted))

@@ -77,20 +77,18 @@ def verify_log(log: Log) -> VerifyReport:
 
 def verify_history(log: Log, parsed: dict[bytes, Document] | None = None) -> list[StafettError]:
     """Every commit by the rights model (stafett.rights), and the history still
-    containing what this user verified before. A history that passes becomes the
-    floor later reads are checked from."""
+    containing what this user verified before. What the check found (which files
+    are in doubt) is what later reads go by."""
     head = history.head(log.path)
     if head is None:
         return []
-    problems: list[StafettError] = []
     seen = log.store.verified.get(log.id)
-    if seen is not None and not history.contains(log.path, seen.head, head):
-        problems.append(InvalidDocument("history_rewound", log=log.short_id, commit=seen.head[:7]))
     outcome = rights.check(log, head, parsed=parsed)
-    problems += outcome.problems
-    if not problems:
-        trust.verified(log, outcome)
-    return problems
+    if seen is not None and not history.contains(log.path, seen.head, head):
+        rewound = InvalidDocument("history_rewound", log=log.short_id, commit=seen.head[:7])
+        return [rewound, *outcome.problems]
+    trust.verified(log, outcome)
+    return list(outcome.problems)
 
 
 def _check_plain(log: Log, name: str) -> list[StafettError]:

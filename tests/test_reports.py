@@ -353,7 +353,7 @@ def test_a_damaged_log_is_counted_not_fatal(world: World) -> None:
     world.init("nora")
     whole = world.open_log("nora", child="Åse Ødegård")
     broken = world.open_log("nora", child="Bjørn Ås")
-    world.commit_foreign(broken, {"log.yaml.age": b"child: Bjorn\n"})
+    world.commit_foreign(broken, {"log.yaml.age": b"child: Bjorn\n"}, signer="nora")
     result = world.run("nora", "report", "transitions", "--format", "json", "--year", "2000")
     assert result.out == ""
     assert "1 logger kunne ikke leses fordi de er skadet" in result.err

@@ -8,87 +8,30 @@ school nurse, and Omar from PPT are on the team.
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from stafett import crypto, history, ids, yamlio
+from stafett import crypto, history
 from stafett.clock import SYSTEM
 from stafett.errors import ExitCode, NoAccess
 from stafett.layout import ATTRIBUTES
+from tests.team import (
+    BROKEN,
+    NOT_COORDINATOR,
+    head,
+    make_team,
+    members,
+    new_note,
+    rewrite,
+    verify_names,
+)
 from tests.world import World
-
-NOT_COORDINATOR = "men er ikke gjort av stafettholderen"
-BROKEN = "bryter loggens regler"
-Edit = Callable[[dict[str, Any]], None]
 
 
 @pytest.fixture
 def team(world: World) -> tuple[World, str]:
-    world.person("nora", "Nora Bø", "kontaktlærer", "Bjørkly skole")
-    world.person("kari", "Kari Lø", "helsesykepleier", "Bjørkly helsestasjon")
-    world.person("omar", "Omar Sæle", "rådgiver", "PPT Bjørkly")
-    world.init("nora")
-    for handle in ("kari", "omar"):
-        world.run("nora", "people", "add", str(world.card(handle)), "--handle", handle)
-    log_id = world.open_log("nora", concern="Åse gruer seg til svømming.")
-    world.consent("nora", log_id, "åse", "Bjørkly helsestasjon,PPT Bjørkly")
-    world.run("nora", "member", "add", log_id[:6], "kari")
-    return world, log_id
-
-
-def _members(world: World, log_id: str) -> dict[str, str]:
-    """Handle -> member id."""
-    log = world.store("nora").log(log_id)
-    return {m.handle: m.id for m in log.members().members}
-
-
-def _readers(world: World, *handles: str) -> list[str]:
-    return [world.identity(h).recipient for h in (*handles, "recovery")]
-
-
-def _rewrite(world: World, log_id: str, rel: str, edit: Edit, signer: str, message: str) -> str:
-    """A document changed and committed by `signer` with their own valid key, as a
-    member who edits files by hand could."""
-    path = world.log_dir(log_id) / rel
-    data = yamlio.load(crypto.decrypt(path.read_bytes(), world.identity("nora")), name=rel)
-    edit(data)
-    sealed = crypto.encrypt(yamlio.dump(data).encode("utf-8"), _readers(world, "nora", "kari"))
-    return world.commit_foreign(log_id, {rel: sealed}, signer=signer, message=message)
-
-
-def _new_note(world: World, log_id: str, created_by: str, text: str) -> tuple[str, bytes]:
-    """A note as a stafett before log binding wrote it: still read, so still checked."""
-    note_id = ids.new_id()
-    data = {
-        "kind": "note",
-        "version": 1,
-        "id": note_id,
-        "created": datetime(2026, 3, 2, 10, 0, tzinfo=UTC),
-        "created_by": created_by,
-        "text": text,
-    }
-    sealed = crypto.encrypt(yamlio.dump(data).encode("utf-8"), _readers(world, "nora", "kari"))
-    return f"note/{note_id}.yaml.age", sealed
-
-
-def _verify_names(world: World, log_id: str, *wanted: str) -> str:
-    found = world.run("nora", "verify", log_id[:6], code=int(ExitCode.INVALID)).out
-    for text in wanted:
-        assert text in found, found
-    return found
-
-
-def _head(world: World, log_id: str) -> str:
-    return subprocess.run(
-        ["git", "rev-parse", "HEAD"],
-        cwd=world.log_dir(log_id),
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    return make_team(world)
 
 
 def test_a_member_cannot_close_the_log(team: tuple[World, str]) -> None:
@@ -97,33 +40,33 @@ def test_a_member_cannot_close_the_log(team: tuple[World, str]) -> None:
     def closed(data: dict[str, Any]) -> None:
         data.update(status="closed", closed="2026-03-02", close_reason="Lukket av Kari.")
 
-    sha = _rewrite(world, log_id, "log.yaml.age", closed, "kari", "close log x")
-    _verify_names(world, log_id, f"Endringen {sha[:7]} endrer loggens profil", NOT_COORDINATOR)
-    refused = world.run("nora", "show", log_id[:6], code=int(ExitCode.INVALID))
-    assert f"Loggen {log_id[:7]} har en endring ({sha[:7]})" in refused.err
-    assert "Lukket av Kari" not in refused.out + refused.err
+    sha = rewrite(world, log_id, "log.yaml.age", closed, "kari", "close log x")
+    verify_names(world, log_id, f"Endringen {sha[:7]} endrer loggens profil", NOT_COORDINATOR)
+    shown = world.run("nora", "show", log_id[:6])
+    assert "· åpen ·" in shown.out and "Lukket av Kari" not in shown.out + shown.err
+    assert "log.yaml.age i logg" in shown.err and "versjonen før den vises" in shown.err
+    world.run("nora", "note", "add", log_id[:6], "Loggen er fortsatt åpen.")
 
 
 def test_a_member_cannot_make_herself_coordinator(team: tuple[World, str]) -> None:
     world, log_id = team
-    kari = _members(world, log_id)["kari"]
-    sha = _rewrite(
+    kari = members(world, log_id)["kari"]
+    sha = rewrite(
         world, log_id, "log.yaml.age", lambda d: d.update(coordinator=kari), "kari", "level log x"
     )
-    before = _head(world, log_id)
-    refused = world.run("kari", "member", "add", log_id[:6], "omar", code=int(ExitCode.INVALID))
-    assert BROKEN in refused.err
-    assert _head(world, log_id) == before
-    _verify_names(world, log_id, f"Endringen {sha[:7]}", NOT_COORDINATOR)
+    before = head(world, log_id)
+    refused = world.run("kari", "member", "add", log_id[:6], "omar", code=int(ExitCode.NO_ACCESS))
+    assert "Bare stafettholderen kan gjøre dette." in refused.err
+    assert head(world, log_id) == before
+    assert "Stafettholder: Nora Bø" in world.run("nora", "show", log_id[:6]).out
+    verify_names(world, log_id, f"Endringen {sha[:7]}", NOT_COORDINATOR)
 
 
 def test_a_note_in_the_coordinators_name(team: tuple[World, str]) -> None:
     world, log_id = team
-    rel, sealed = _new_note(
-        world, log_id, _members(world, log_id)["nora"], "Nora sier: alt er fint."
-    )
+    rel, sealed = new_note(world, log_id, members(world, log_id)["nora"], "Nora sier: alt er fint.")
     sha = world.commit_foreign(log_id, {rel: sealed}, signer="kari", message="add note x")
-    _verify_names(world, log_id, f"Endringen {sha[:7]} legger inn {rel} i en annens navn")
+    verify_names(world, log_id, f"Endringen {sha[:7]} legger inn {rel} i en annens navn")
     shown = world.run("nora", "show", log_id[:6])
     assert "alt er fint" not in shown.out + shown.err
     assert f"Hoppet over {rel}" in shown.err and BROKEN in shown.err
@@ -140,8 +83,8 @@ def test_nobody_but_the_author_rewrites_the_childs_words(team: tuple[World, str]
     def reworded(data: dict[str, Any]) -> None:
         data["words"] = "Jeg har det fint på skolen."
 
-    sha = _rewrite(world, log_id, rel, reworded, "nora", "add voice x")  # even the coordinator
-    _verify_names(world, log_id, f"Endringen {sha[:7]} endrer barnets egne ord i {rel}")
+    sha = rewrite(world, log_id, rel, reworded, "nora", "add voice x")  # even the coordinator
+    verify_names(world, log_id, f"Endringen {sha[:7]} endrer barnets egne ord i {rel}")
     shown = world.run("nora", "show", log_id[:6])
     assert "Jeg har det fint på skolen" not in shown.out
 
@@ -153,8 +96,8 @@ def test_only_the_coordinator_widens_a_consent(team: tuple[World, str]) -> None:
     def widened(data: dict[str, Any]) -> None:
         data["services"] = [*data["services"], "Barnevernet"]
 
-    sha = _rewrite(world, log_id, consent.path, widened, "kari", "consent consent x")
-    _verify_names(world, log_id, f"Endringen {sha[:7]}", NOT_COORDINATOR)
+    sha = rewrite(world, log_id, consent.path, widened, "kari", "consent consent x")
+    verify_names(world, log_id, f"Endringen {sha[:7]}", NOT_COORDINATOR)
     access = world.run("nora", "consent", "list", log_id[:6])
     assert "Barnevernet" not in access.out
 
@@ -168,14 +111,14 @@ def test_a_member_cannot_delete_the_coordinators_measure(team: tuple[World, str]
     ).json()["id"]  # fmt: skip
     rel = f"measure/{measure}.yaml.age"
     sha = world.commit_foreign(log_id, {rel: None}, signer="kari", message="quarantine measure x")
-    _verify_names(world, log_id, f"Endringen {sha[:7]} endrer eller fjerner {rel}")
+    verify_names(world, log_id, f"Endringen {sha[:7]} endrer eller fjerner {rel}")
 
 
 def test_a_change_that_only_re_encrypts_keeps_the_content(team: tuple[World, str]) -> None:
     world, log_id = team
     saved = world.run("kari", "--json", "note", "add", log_id[:6], "Åse var sliten.").json()
     rel = f"note/{saved['id']}.yaml.age"
-    sha = _rewrite(
+    sha = rewrite(
         world,
         log_id,
         rel,
@@ -183,13 +126,13 @@ def test_a_change_that_only_re_encrypts_keeps_the_content(team: tuple[World, str
         "nora",
         "add-member member x",
     )
-    _verify_names(world, log_id, f"Endringen {sha[:7]} skulle bare kryptere {rel} på nytt")
+    verify_names(world, log_id, f"Endringen {sha[:7]} skulle bare kryptere {rel} på nytt")
 
 
 def test_a_history_set_back_is_refused(team: tuple[World, str]) -> None:
     world, log_id = team
     world.run("nora", "member", "add", log_id[:6], "omar")
-    with_omar = _head(world, log_id)
+    with_omar = head(world, log_id)
     world.run("nora", "member", "remove", log_id[:6], "omar")
     world.run("nora", "show", log_id[:6])
     subprocess.run(
@@ -198,8 +141,8 @@ def test_a_history_set_back_is_refused(team: tuple[World, str]) -> None:
     for args in (["show", log_id[:6]], ["note", "add", log_id[:6], "Etter tilbakestillingen."]):
         refused = world.run("nora", *args, code=int(ExitCode.INVALID))
         assert "inneholder ikke lenger endringen" in refused.err
-    assert _head(world, log_id) == with_omar
-    _verify_names(world, log_id, "noen har satt loggen tilbake")
+    assert head(world, log_id) == with_omar
+    verify_names(world, log_id, "noen har satt loggen tilbake")
     # Omar never verified the later head: to him this is the log he left.
     world.run("omar", "show", log_id[:6])
 
@@ -218,21 +161,21 @@ def test_a_document_moved_from_another_log_is_refused(team: tuple[World, str]) -
     kept = (world.log_dir(log_id) / rel).read_bytes()
     with pytest.raises(NoAccess):
         crypto.decrypt(kept, world.identity("kari"), rel)
-    _verify_names(world, log_id, f"Endringen {sha[:7]} legger inn {rel}, som hører til en annen")
+    verify_names(world, log_id, f"Endringen {sha[:7]} legger inn {rel}, som hører til en annen")
     assert "Bjørn" not in world.run("nora", "show", log_id[:6]).out
 
 
 def test_an_unsigned_measure_is_not_shown_as_fact(team: tuple[World, str]) -> None:
     world, log_id = team
-    nora = _members(world, log_id)["nora"]
-    rel, sealed = _new_note(world, log_id, nora, "Åse trenger ingen hjelp lenger.")
+    nora = members(world, log_id)["nora"]
+    rel, sealed = new_note(world, log_id, nora, "Åse trenger ingen hjelp lenger.")
     world.commit_foreign(log_id, {rel: sealed})  # plain git, signed by nobody
     shown = world.run("nora", "show", log_id[:6])
     assert "ingen hjelp lenger" not in shown.out
     assert f"Hoppet over {rel}" in shown.err and BROKEN in shown.err
     report = world.run("nora", "--json", "show", log_id[:6]).out
     assert "ingen hjelp" not in report
-    _verify_names(world, log_id, "er ikke signert")
+    verify_names(world, log_id, "er ikke signert")
 
 
 def test_a_key_not_yet_recorded_is_not_a_forgery(team: tuple[World, str]) -> None:
@@ -247,21 +190,21 @@ def test_a_key_not_yet_recorded_is_not_a_forgery(team: tuple[World, str]) -> Non
     )  # fmt: skip
     assert mother.exists()
     written = world.run("mor", "--json", "note", "add", log_id[:6], "Åse sover bedre nå.").json()
-    found = _verify_names(world, log_id, "ennå ikke er registrert for mor")
+    found = verify_names(world, log_id, "ennå ikke er registrert for mor")
     assert "stemmer ikke" not in found
     shown = world.run("nora", "show", log_id[:6])
     assert f"Hoppet over note/{written['id']}.yaml.age" in shown.err
     forger = world.identity("omar")  # not a member: his key is recorded for nobody here
-    rel, sealed = _new_note(world, log_id, _members(world, log_id)["kari"], "Forfalsket.")
+    rel, sealed = new_note(world, log_id, members(world, log_id)["kari"], "Forfalsket.")
     repo = world.log_dir(log_id)
     (repo / "note").mkdir(exist_ok=True)
     (repo / rel).write_bytes(sealed)
     history.git(repo, "add", "--", rel)
     tree = history.git(repo, "write-tree").strip()
     forged = history.commit_tree(
-        repo, tree, "add note x", _members(world, log_id)["kari"], forger.sign, SYSTEM.now()
+        repo, tree, "add note x", members(world, log_id)["kari"], forger.sign, SYSTEM.now()
     )
-    found = _verify_names(world, log_id, f"Signaturen på endringen {forged[:7]} stemmer ikke")
+    found = verify_names(world, log_id, f"Signaturen på endringen {forged[:7]} stemmer ikke")
     assert "Forfalsket" not in world.run("nora", "show", log_id[:6]).out
 
 

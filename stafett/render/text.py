@@ -120,7 +120,8 @@ def damaged_text(found: Damaged, lang: str) -> str:
     """A document written by a newer stafett is not damage: its reason says to
     update, and quarantine is not offered."""
     log, reason = short(found.log_id), found.error.message(lang)
-    key = "skipped_newer" if found.error.key == "newer_version" else "damaged_doc"
+    keys = {"newer_version": "skipped_newer", "unverified_version": "kept_version"}
+    key = keys.get(found.error.key, "damaged_doc")
     return L(key, lang, file=found.path, log=log, reason=reason)
 
 
