@@ -26,6 +26,16 @@ from stafett.errors import Conflict, InvalidDocument, NotFound, StafettError
 from stafett.fsutil import read_regular, write_atomic
 
 BRANCH = "main"
+REPOSITORY_VARIABLES = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_NAMESPACE",
+)
+ON_HEAD = "HEAD"  # a commit's parent: whatever HEAD is when it is made
 EMAIL_DOMAIN = "stafett.invalid"
 # A log's own .git/config is as untrusted as the rest of its folder (a shared drive,
 # a copy from someone else): every setting with which git would run a program is
@@ -91,6 +101,8 @@ def runtime() -> tuple[str, dict[str, str]]:
     # Replace refs and grafts would let anyone who can write .git show other objects
     # than those committed and signed.
     env.update(GIT_NO_REPLACE_OBJECTS="1", GIT_GRAFT_FILE=os.devnull, GIT_NO_LAZY_FETCH="1")
+    for name in REPOSITORY_VARIABLES:  # the log is the folder git runs in, nothing else
+        env.pop(name, None)
     exe = shutil.which("git", path=env.get("PATH"))
     if exe is None:
         raise StafettError("git_missing")
@@ -102,10 +114,16 @@ def git(repo: Path, *args: str, author: str | None = None, input: bytes | None =
 
 
 def git_bytes(
-    repo: Path, *args: str, author: str | None = None, input: bytes | None = None
+    repo: Path,
+    *args: str,
+    author: str | None = None,
+    input: bytes | None = None,
+    index: Path | None = None,
 ) -> bytes:
     """Run git in `repo`; a failure is one plain error without git's own output."""
     exe, env = runtime()
+    if index is not None:
+        env["GIT_INDEX_FILE"] = str(index)
     if author is not None:
         email = f"{author}@{EMAIL_DOMAIN}"
         env.update(
@@ -225,21 +243,44 @@ def commit(
     author: str,
     sign: Callable[[bytes], str],
     when: datetime,
+    parent: str | None = ON_HEAD,
 ) -> str:
-    """Stage `paths` and commit them, signed by `sign` (SSHSIG, as git's gpg.format=ssh).
+    """Commit `paths` on `parent` (HEAD by default), signed by `sign` (SSHSIG, as
+    git's gpg.format=ssh).
 
     The commit object is written by hand so that the signature comes from a key held
-    in memory: `git commit -S` would want the key in a file or an ssh-agent.
+    in memory: `git commit -S` would want the key in a file or an ssh-agent. Its tree
+    is built in an index of its own from the parent's tree, so nothing anyone else
+    staged rides along; and the branch moves only if it still points at `parent`,
+    so a commit slipped in meanwhile is never vouched for.
     """
-    git(repo, "add", "-A", "--", *paths)
-    return commit_tree(repo, git(repo, "write-tree").strip(), message, author, sign, when)
+    base = head(repo) if parent == ON_HEAD else parent
+    index = repo / ".git" / "stafett.index"
+    index.unlink(missing_ok=True)
+    try:
+        if base:
+            git_bytes(repo, "read-tree", base, index=index)
+        git_bytes(repo, "add", "-A", "--", *paths, index=index)
+        tree = git_bytes(repo, "write-tree", index=index).decode("ascii").strip()
+    finally:
+        index.unlink(missing_ok=True)
+    sha = commit_tree(repo, tree, message, author, sign, when, base)
+    git(repo, "reset", "-q")  # the shared index follows the new HEAD
+    return sha
 
 
 def commit_tree(
-    repo: Path, tree: str, message: str, author: str, sign: Callable[[bytes], str], when: datetime
+    repo: Path,
+    tree: str,
+    message: str,
+    author: str,
+    sign: Callable[[bytes], str],
+    when: datetime,
+    parent: str | None = ON_HEAD,
 ) -> str:
-    """A signed commit of `tree` on top of HEAD, and the branch moved to it."""
-    parent = head(repo)
+    """A signed commit of `tree` on `parent` (HEAD by default), and the branch moved
+    to it if it still points there."""
+    parent = head(repo) if parent == ON_HEAD else parent
     email = f"{author}@{EMAIL_DOMAIN}"
     stamp = _git_time(when)
     headers = f"tree {tree}\n" + (f"parent {parent}\n" if parent else "")
@@ -248,7 +289,10 @@ def commit_tree(
     signature = sign(payload).replace("\n", "\n ")
     signed = f"{headers}gpgsig {signature}\n\n{message}\n".encode()
     sha = git(repo, "hash-object", "-t", "commit", "-w", "--stdin", input=signed).strip()
-    git(repo, "update-ref", "-m", f"stafett: {message}", "HEAD", sha, parent or "0" * 40)
+    try:
+        git(repo, "update-ref", "-m", f"stafett: {message}", "HEAD", sha, parent or "0" * 40)
+    except StafettError:
+        raise Conflict("log_moved", file=repo.name) from None
     return sha
 
 

@@ -84,6 +84,10 @@ RIGHTS: dict[str, tuple[str, str]] = {
         "Signeringsnøkkelen din er ikke registrert i loggen ennå, så denne endringen kan ikke kontrolleres. Be stafettholderen kjøre «stafett member update LOGG {handle}». Ingenting er endret.",
         "Your signing key is not recorded in the log yet, so this change could not be checked. Ask the coordinator to run 'stafett member update LOG {handle}'. Nothing was changed.",
     ),
+    "log_moved": (
+        "Loggen {file} ble endret utenom stafett mens du skrev; ingenting er lagret. Kjør kommandoen igjen.",
+        "The log {file} was changed outside stafett while you wrote; nothing was saved. Run the command again.",
+    ),
     "unverified_change": (
         "{file} kommer fra en endring som bryter loggens regler (se «stafett verify»); det vises ikke.",
         "{file} comes from a change that breaks the log's rules (see 'stafett verify'); it is not shown.",

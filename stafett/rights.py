@@ -9,6 +9,7 @@ cannot read, one is not shown either.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,11 @@ if TYPE_CHECKING:
 FIRST_ACTIONS = ("open", "import")  # a log's first commit: opened here, or imported
 PLAIN_FILES = frozenset({".gitattributes", MARKER_FILE})
 PROFILE, MEMBERS = (f"{kind}{SUFFIX}" for kind in ROOT_KINDS)
+# The only names a document can have; nothing else is ever read, so nothing else
+# is kept in doubt (or written into the user's record of it).
+DOCUMENT_PATH = re.compile(
+    r"(log|members)\.yaml\.age|[a-z]{2,20}/[0-9a-hjkmnp-tv-z]{20}\.yaml\.age"
+)
 # Changes that only re-encrypt others' documents to a new set of readers.
 REENCRYPTING = ("add-member", "remove-member", "withdraw", "update-member", "accept-coordinator")
 COORDINATOR_KINDS = ("consent", "handover")
@@ -117,6 +123,12 @@ class Checker:
     def member(self, member_id: str) -> Member | None:
         return self.latest.get(member_id)
 
+    def trust_members(self, blob: str) -> None:
+        """Take members (and their keys) from the member list the last rule-keeping
+        commit left, not from one a rule-breaking commit wrote."""
+        kept = self.document(blob, MEMBERS) if blob else None
+        self.latest = {m.id: m for m in kept.members} if isinstance(kept, MemberList) else {}
+
 
 def check(
     log: Log,
@@ -134,7 +146,14 @@ def check(
         state = _state_at(checker, since) if since else State()
         if not state.active:  # a state this key cannot open: check from the start
             since, state = None, State()
-        return _walk(checker, state, history.changes(log.path, head, since))
+        commits = history.changes(log.path, head, since)
+        outcome = _walk(checker, state, commits)
+        kept = outcome.tainted.get(MEMBERS)
+        if kept is not None:  # today's member list is in doubt: lend no key from it
+            checker.trust_members(kept)
+            state = _state_at(checker, since) if since else State()
+            outcome = _walk(checker, state, commits)
+        return outcome
     finally:
         checker.close()
 
@@ -146,19 +165,36 @@ def _walk(checker: Checker, state: State, commits: list[history.Commit]) -> Outc
     bad: set[str] = set()  # paths a rule-breaking commit changed last
     structural = False
     for commit in commits:
+        commit = _against_kept(commit, good, bad)
         found = _check_commit(checker, state, commit)
         for entry in commit.entries:
             good.setdefault(entry.path, entry.old)
         if found:
             problems += found
             failed.add(commit.hash)
-            bad |= {e.path for e in commit.entries}
+            bad |= {e.path for e in commit.entries if DOCUMENT_PATH.fullmatch(e.path)}
             structural |= any(p.key in STRUCTURAL for p in found)
         else:
             good.update({e.path: e.new for e in commit.entries})
             bad -= {e.path for e in commit.entries}
     tainted = {path: good.get(path, "") for path in bad}
     return Outcome(checker.head, tuple(problems), frozenset(failed), tainted, structural)
+
+
+def _against_kept(commit: history.Commit, good: dict[str, str], bad: set[str]) -> history.Commit:
+    """A change to a file in doubt is judged against the version readers are shown
+    (the kept one), not against what the rule-breaking commit wrote: otherwise a
+    second commit that keeps the rules relative to a forgery would launder it."""
+    entries = []
+    for entry in commit.entries:
+        if entry.path in bad:
+            old = good.get(entry.path, "")
+            if not old and not entry.new:
+                continue
+            status = "A" if not old else "D" if not entry.new else "M"
+            entry = replace(entry, old=old, status=status)
+        entries.append(entry)
+    return replace(commit, entries=tuple(entries))
 
 
 def _state_at(checker: Checker, sha: str) -> State:
@@ -294,7 +330,8 @@ def _check_others(
     same = _same(checker, entry)
     if kind == "voice" and same is False:
         return InvalidDocument("commit_voice_changed", commit=short, file=path)
-    if kind == "voice" and entry.status == "D" and commit.action != "quarantine":
+    sound = old is not None  # quarantine is for damage: a sound text is not taken out
+    if kind == "voice" and entry.status == "D" and (commit.action != "quarantine" or sound):
         return InvalidDocument("commit_voice_changed", commit=short, file=path)
     if coordinator:
         if commit.action in REENCRYPTING and kind not in COORDINATOR_KINDS and same is False:

@@ -140,6 +140,7 @@ def commit(change: Transaction) -> str:
             author,
             log.store.identity.sign,
             log.store.clock.now(),
+            parent,
         )
     except BaseException:
         history.restore(log.path, touched)

@@ -10,6 +10,7 @@ saw, and a read checks only the commits that came since, which keeps it fast.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -60,21 +61,33 @@ class Verified:
         self.folder = root / "verified" / hashlib.sha256(recipient.encode()).hexdigest()[:16]
 
     def get(self, log_id: str) -> Seen | None:
+        """What was remembered; anything malformed is as if nothing were, so the
+        log is checked from its first commit."""
         try:
-            lines = read_regular(self.folder / log_id, log_id, 1 << 20).decode().splitlines()
-        except (StafettError, UnicodeDecodeError):
+            data = json.loads(read_regular(self.folder / log_id, log_id, 1 << 20))
+        except (StafettError, ValueError):
             return None
-        if not lines or not SHA.fullmatch(lines[0]):
+        if not isinstance(data, dict) or not SHA.fullmatch(str(data.get("head"))):
             return None
-        tainted = dict(line.rpartition(" ")[::2] for line in lines[1:])
-        return Seen(lines[0], {path: blob.strip("-") for path, blob in tainted.items()})
+        tainted = data.get("tainted")
+        if not isinstance(tainted, dict) or not all(map(_kept_entry, tainted.items())):
+            return None
+        return Seen(str(data["head"]), dict(tainted))
 
     def set(self, log_id: str, seen: Seen) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        lines = [seen.head, *(f"{p} {seen.tainted[p] or '-'}" for p in sorted(seen.tainted))]
-        write_text_atomic(
-            self.folder / log_id, "".join(f"{line}\n" for line in lines), private=True
-        )
+        text = json.dumps({"head": seen.head, "tainted": seen.tainted}, sort_keys=True)
+        write_text_atomic(self.folder / log_id, text + "\n", private=True)
+
+
+def _kept_entry(item: tuple[object, object]) -> bool:
+    path, blob = item
+    return (
+        isinstance(path, str)
+        and rights.DOCUMENT_PATH.fullmatch(path) is not None
+        and isinstance(blob, str)
+        and (blob == "" or SHA.fullmatch(blob) is not None)
+    )
 
 
 def check(log: Log, snapshot: Snapshot) -> dict[str, str]:

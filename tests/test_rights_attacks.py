@@ -4,12 +4,16 @@ floor, each as the attacker would have written it first."""
 from __future__ import annotations
 
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from stafett import crypto, history, yamlio
+from stafett import ids as idmod
+from stafett.clock import SYSTEM
+from stafett.disclosure import chosen_handover
 from stafett.errors import ExitCode
 from tests.team import head, make_team, members, new_note, readers, rewrite
 from tests.world import World
@@ -195,7 +199,6 @@ def test_coordinator_rebinds_a_signing_key_and_rewords_the_childs_words(
     )
     history.git(repo, "add", "--", rel)
     tree = history.git(repo, "write-tree").strip()
-    from stafett.clock import SYSTEM
 
     history.commit_tree(
         repo, tree, "add voice x", ids_["kari"], world.identity("nora").sign, SYSTEM.now()
@@ -232,9 +235,6 @@ def test_a_member_writes_the_handover_the_coordinator_exports(team: tuple[World,
         "--include",
         measure[:7],
     ).json()
-    from datetime import UTC, datetime
-
-    from stafett import ids as idmod
 
     repo = world.log_dir(log_id)
     src = f"handover/{h['id']}.yaml.age"
@@ -248,7 +248,6 @@ def test_a_member_writes_the_handover_the_coordinator_exports(team: tuple[World,
     rel = f"handover/{data['id']}.yaml.age"
     sealed = crypto.encrypt(yamlio.dump(data).encode(), readers(world, "nora", "kari"))
     world.commit_foreign(log_id, {rel: sealed}, signer="kari", message="handover handover x")
-    from stafett.disclosure import chosen_handover
 
     chosen = chosen_handover(world.store("nora").log(log_id), None)
     assert chosen.created_by != members(world, log_id)["kari"]
