@@ -252,11 +252,13 @@ def commit(
     in memory: `git commit -S` would want the key in a file or an ssh-agent. Its tree
     is built in an index of its own from the parent's tree, so nothing anyone else
     staged rides along; and the branch moves only if it still points at `parent`,
-    so a commit slipped in meanwhile is never vouched for.
+    so a commit slipped in meanwhile is never vouched for. Call it under the log's
+    lock: the index and its lock file are then this write's alone.
     """
     base = head(repo) if parent == ON_HEAD else parent
     index = repo / ".git" / "stafett.index"
-    index.unlink(missing_ok=True)
+    for leftover in (index, index.with_name(f"{index.name}.lock")):
+        leftover.unlink(missing_ok=True)  # a killed write's: only stafett uses them
     try:
         if base:
             git_bytes(repo, "read-tree", base, index=index)
@@ -420,8 +422,12 @@ def rollback(repo: Path, own: Callable[[str], bool]) -> None:
         git(repo, "reset", "-q", "--hard", "HEAD")
     except StafettError:  # a tree git will not check out (`..`, a name it refuses)
         raise InvalidDocument("git_broken", file=repo.name) from None
+    # A file the reset brought back is HEAD's (a write killed after its commit,
+    # before the shared index followed): only what is still untracked goes.
+    left = {p for p in git(repo, "ls-files", "--others", "-z").split("\0") if p}
     for rel in strays:
-        (repo / rel).unlink(missing_ok=True)
+        if rel in left:
+            (repo / rel).unlink(missing_ok=True)
 
 
 def restore(repo: Path, paths: Sequence[str]) -> None:

@@ -46,6 +46,22 @@ def test_leftovers_of_a_crashed_write_are_rolled_back(world: World) -> None:
     assert "i orden" in world.run("nora", "verify").out
 
 
+def test_a_write_killed_after_its_commit_loses_no_file(world: World) -> None:
+    """Killed after moving the branch, before the shared index followed: the index
+    (and its lock) are a step behind HEAD. The committed note must survive the next
+    write, and no lock may leave the log unwritable (found by bench/crash_campaign.py)."""
+    log_id = _setup(world)
+    repo = world.log_dir(log_id)
+    saved = world.run("nora", "--json", "note", "add", log_id[:6], "Åse lo i dag.").json()
+    rel = f"note/{saved['id']}.yaml.age"
+    subprocess.run(["git", "read-tree", "HEAD~1"], cwd=repo, check=True)
+    (repo / ".git" / "stafett.index.lock").write_bytes(b"")
+    world.run("nora", "note", "add", log_id[:6], "Skrevet etter et krasj.")
+    assert (repo / rel).is_file()
+    assert _commits(world, log_id) == 3
+    assert "i orden" in world.run("nora", "verify").out
+
+
 @pytest.mark.skipif(os.name == "nt", reason="the failing git is a shell script")
 def test_a_failing_git_leaves_the_log_as_it_was(world: World) -> None:
     log_id = _setup(world)
