@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from stafett import history, ids, transaction
+from stafett import commits, history, ids, transaction
 from stafett.documents import DOCUMENT_CLASSES, ROOT_KINDS, SUFFIX
 from stafett.errors import LOG_DAMAGE, Conflict, InvalidDocument, NoAccess, NotFound, StafettError
 
@@ -102,7 +102,7 @@ def _damage(log: Log, rel: str) -> StafettError:
 
 def _added(log: Log, rel: str) -> tuple[str | None, datetime | None]:
     """Who committed the file's current version, and when, by the history."""
-    for commit in history.log(log.path):
+    for commit in commits.log(log.path):
         if any(name == rel and status in ("A", "M") for status, name in commit.files):
             return commit.author, commit.when
     return None, None

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from stafett import crypto, history, ids, signing
+from stafett import commits, crypto, ids, signing
 from stafett.documents import ROOT_KINDS, SUFFIX, Document, LogProfile, Member, MemberList
 from stafett.errors import InvalidDocument, NoAccess, StafettError
 from stafett.fsutil import MAX_DOCUMENT
@@ -146,19 +146,19 @@ def check(
         state = _state_at(checker, since) if since else State()
         if not state.active:  # a state this key cannot open: check from the start
             since, state = None, State()
-        commits = history.changes(log.path, head, since)
-        outcome = _walk(checker, state, commits)
+        changes = commits.changes(log.path, head, since)
+        outcome = _walk(checker, state, changes)
         kept = outcome.tainted.get(MEMBERS)
         if kept is not None:  # today's member list is in doubt: lend no key from it
             checker.trust_members(kept)
             state = _state_at(checker, since) if since else State()
-            outcome = _walk(checker, state, commits)
+            outcome = _walk(checker, state, changes)
         return outcome
     finally:
         checker.close()
 
 
-def _walk(checker: Checker, state: State, commits: list[history.Commit]) -> Outcome:
+def _walk(checker: Checker, state: State, commits: list[commits.Commit]) -> Outcome:
     problems: list[StafettError] = []
     failed: set[str] = set()
     good: dict[str, str] = {}  # path -> the blob the last rule-keeping commit left
@@ -181,7 +181,7 @@ def _walk(checker: Checker, state: State, commits: list[history.Commit]) -> Outc
     return Outcome(checker.head, tuple(problems), frozenset(failed), tainted, structural)
 
 
-def _against_kept(commit: history.Commit, good: dict[str, str], bad: set[str]) -> history.Commit:
+def _against_kept(commit: commits.Commit, good: dict[str, str], bad: set[str]) -> commits.Commit:
     """A change to a file in doubt is judged against the version readers are shown
     (the kept one), not against what the rule-breaking commit wrote: otherwise a
     second commit that keeps the rules relative to a forgery would launder it."""
@@ -209,7 +209,7 @@ def _state_at(checker: Checker, sha: str) -> State:
     return state
 
 
-def _check_commit(checker: Checker, state: State, commit: history.Commit) -> list[StafettError]:
+def _check_commit(checker: Checker, state: State, commit: commits.Commit) -> list[StafettError]:
     short = commit.hash[:7]
     if len(commit.parents) > 1:
         return [InvalidDocument("commit_merge", commit=short)]
@@ -238,7 +238,7 @@ def _check_commit(checker: Checker, state: State, commit: history.Commit) -> lis
     return found
 
 
-def _signer(checker: Checker, state: State, commit: history.Commit) -> str:
+def _signer(checker: Checker, state: State, commit: commits.Commit) -> str:
     """The member who signed. The author field is free text, so only a signature
     by a key recorded for that member counts."""
     short = commit.hash[:7]
@@ -258,7 +258,7 @@ def _signer(checker: Checker, state: State, commit: history.Commit) -> str:
 
 
 def _first(
-    checker: Checker, state: State, commit: history.Commit, signer: str
+    checker: Checker, state: State, commit: commits.Commit, signer: str
 ) -> list[StafettError]:
     """A log's first commit: opened or imported, by the coordinator it names."""
     short = commit.hash[:7]
@@ -284,9 +284,9 @@ def _first(
 def _check_entry(
     checker: Checker,
     state: State,
-    commit: history.Commit,
+    commit: commits.Commit,
     signer: str,
-    entry: history.Entry,
+    entry: commits.Entry,
 ) -> StafettError | None:
     short, path = commit.hash[:7], entry.path
     coordinator = signer == state.coordinator
@@ -319,8 +319,8 @@ def _check_entry(
 
 def _check_others(
     checker: Checker,
-    commit: history.Commit,
-    entry: history.Entry,
+    commit: commits.Commit,
+    entry: commits.Entry,
     versions: tuple[Document | None, Document | None],
     coordinator: bool,
 ) -> StafettError | None:
@@ -343,16 +343,16 @@ def _check_others(
     return InvalidDocument("commit_not_author", commit=short, file=path)
 
 
-def _adder(checker: Checker, state: State, commit: history.Commit, path: str) -> str | None:
+def _adder(checker: Checker, state: State, commit: commits.Commit, path: str) -> str | None:
     """Who added a file this key cannot open: from this walk, else from the commit
     that added it before, which a check passed earlier (its author signed it)."""
     if path in state.added_by:
         return state.added_by[path]
-    sha = history.added(checker.log.path, path, commit.parents[0])
-    return history.read_commit(checker.log.path, sha).author if sha else None
+    sha = commits.added(checker.log.path, path, commit.parents[0])
+    return commits.read_commit(checker.log.path, sha).author if sha else None
 
 
-def _same(checker: Checker, entry: history.Entry) -> bool | None:
+def _same(checker: Checker, entry: commits.Entry) -> bool | None:
     """Whether a change kept the text as it was; None when this key cannot tell."""
     if entry.status != "M":
         return None if entry.status == "D" else True
@@ -363,9 +363,9 @@ def _same(checker: Checker, entry: history.Entry) -> bool | None:
 def _check_root(
     checker: Checker,
     state: State,
-    commit: history.Commit,
+    commit: commits.Commit,
     signer: str,
-    entry: history.Entry,
+    entry: commits.Entry,
 ) -> StafettError | None:
     """The profile and the member list: the coordinator's, with two exceptions
     whose content is checked where it can be read: the receiver of the baton takes
@@ -439,11 +439,11 @@ def _only(old: Document, new: Document, fields: set[str]) -> bool:
     )
 
 
-def _new(checker: Checker, commit: history.Commit, entry: history.Entry) -> Document | None:
+def _new(checker: Checker, commit: commits.Commit, entry: commits.Entry) -> Document | None:
     return checker.document(entry.new, entry.path) if entry.new else None
 
 
-def _apply(checker: Checker, state: State, commit: history.Commit, signer: str) -> None:
+def _apply(checker: Checker, state: State, commit: commits.Commit, signer: str) -> None:
     """What a commit that broke no rule changes in the state."""
     for entry in commit.entries:
         if entry.status == "A":
@@ -475,7 +475,7 @@ def _take_members(state: State, members: MemberList) -> None:
             state.keys.setdefault(m.id, m.signing_key)
 
 
-def _members_from_message(checker: Checker, state: State, commit: history.Commit) -> None:
+def _members_from_message(checker: Checker, state: State, commit: commits.Commit) -> None:
     """A member list this key cannot open: its commit message says who came or left."""
     subject = _subject(checker, commit)
     if commit.action == "add-member" and subject:
@@ -484,7 +484,7 @@ def _members_from_message(checker: Checker, state: State, commit: history.Commit
         state.active.discard(subject)
 
 
-def _subject(checker: Checker, commit: history.Commit) -> str:
+def _subject(checker: Checker, commit: commits.Commit) -> str:
     short = commit.subject
     return next((i for i in checker.latest if short and i.startswith(short)), "")
 

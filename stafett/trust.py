@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stafett import history, rights
+from stafett import commits, rights
 from stafett.errors import InvalidDocument, NoAccess, StafettError
 from stafett.fsutil import read_regular, write_text_atomic
 
@@ -102,7 +102,7 @@ def check(log: Log, snapshot: Snapshot) -> dict[str, str]:
     seen = verified.get(log.id)
     if seen is not None and seen.head == head:
         return seen.tainted
-    if seen is not None and not history.contains(log.path, seen.head, head):
+    if seen is not None and not commits.contains(log.path, seen.head, head):
         raise InvalidDocument("history_rewound", log=log.short_id, commit=seen.head[:7])
     # Files already in doubt are checked again from the start: a signing key
     # recorded since may clear them.

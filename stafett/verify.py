@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from stafett import crypto, history, rights, trust
+from stafett import commits, crypto, history, rights, trust
 from stafett.documents import SUFFIX, Document
 from stafett.errors import InvalidDocument, NoAccess, StafettError
 from stafett.fsutil import read_regular
@@ -84,7 +84,7 @@ def verify_history(log: Log, parsed: dict[bytes, Document] | None = None) -> lis
         return []
     seen = log.store.verified.get(log.id)
     outcome = rights.check(log, head, parsed=parsed)
-    if seen is not None and not history.contains(log.path, seen.head, head):
+    if seen is not None and not commits.contains(log.path, seen.head, head):
         rewound = InvalidDocument("history_rewound", log=log.short_id, commit=seen.head[:7])
         return [rewound, *outcome.problems]
     trust.verified(log, outcome)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from stafett import history
+from stafett import commits
 from stafett.consent import ConsentView, Notice, notices, view
 from stafett.documents import (
     Consent,
@@ -193,7 +193,7 @@ def access_view(log: Log, person: str | None = None) -> AccessView:
 def log_history(log: Log) -> list[HistoryEntry]:
     """Every commit, newest first, its pseudonymous author shown by name."""
     entries = []
-    for c in history.log(log.path):
+    for c in commits.log(log.path):
         action, _, rest = c.message.partition(" ")
         kind, _, doc_id = rest.partition(" ")
         entries.append(
