@@ -162,7 +162,8 @@ def import_bundle(store: Store, data: bytes) -> Log:
     """Check everything, then build the new log; the importer becomes coordinator."""
     files = _untar(_decrypted(store, data))
     manifest = _manifest(files)
-    docs = _documents(store, files, manifest)
+    raw: dict[str, bytes] = {}
+    docs = _documents(store, files, manifest, raw)
     claimed = manifest["exporter"]
     known = exporter_standing(store, claimed["name"], claimed["signing_key"])[0] == "known"
     provenance = Provenance(
@@ -188,7 +189,7 @@ def import_bundle(store: Store, data: bytes) -> Log:
         duplicate = _already_imported(store, manifest["bundle_id"])
         if duplicate:
             raise Conflict("bundle_already_imported", log=duplicate)
-        return create_imported(store, docs, former, provenance)
+        return create_imported(store, docs, former, provenance, raw)
 
 
 def exporter_standing(store: Store, name: str, signing_key: str) -> tuple[str, str | None]:
@@ -364,9 +365,11 @@ def _check_listing(files: dict[str, bytes], manifest: dict[str, Any]) -> None:
             raise InvalidDocument("bundle_hash_mismatch", file=path)
 
 
-def _documents(store: Store, files: dict[str, bytes], manifest: dict[str, Any]) -> list[Document]:
+def _documents(
+    store: Store, files: dict[str, bytes], manifest: dict[str, Any], raw: dict[str, bytes]
+) -> list[Document]:
     """Each listed document, decrypted, validated and bound to its path and to the
-    log it was exported from."""
+    log it was exported from; its plaintext is kept in `raw` for the import."""
     docs: list[Document] = []
     seen: set[str] = set()
     for entry in manifest["documents"]:
@@ -378,6 +381,7 @@ def _documents(store: Store, files: dict[str, bytes], manifest: dict[str, Any]) 
             raise InvalidDocument("bundle_duplicate", file=rel)
         seen.add(doc.id)
         docs.append(doc)
+        raw[doc.id] = plain
     kinds = [d.kind for d in docs]
     if (
         kinds.count("log") != 1

@@ -139,6 +139,7 @@ def create_imported(
     docs: list[Document],
     former: tuple[Member, ...],
     provenance: Provenance,
+    raw: dict[str, bytes] | None = None,
 ) -> Log:
     """A new log from a checked bundle: a fresh history whose first commit holds the
     documents, their opphav (provenance), and the importer as coordinator, whose
@@ -158,11 +159,38 @@ def create_imported(
         coordinator=me.id,
         opened=today,
     )
-    # Each document is bound to the new log, so it is written anew, not reused as is.
     kept = [replace(d, audience=None, log=log_id) for d in docs if not isinstance(d, LogProfile)]
     stamp = replace(provenance, created=created, created_by=me.id, log=log_id)
     message = f"import provenance {ids.short(stamp.id)}"
-    return build(store, log_id, members, [profile, members, *kept, stamp], message)
+    texts = {
+        d.id: text
+        for d in docs
+        if d.audience is None
+        and (text := rebound(d, (raw or {}).get(d.id), provenance.source_log, log_id))
+    }
+    return build(store, log_id, members, [profile, members, *kept, stamp], message, texts)
+
+
+def rebound(doc: Document, plain: bytes | None, source: str, target: str) -> bytes | None:
+    """The text of an imported document bound to the new log, changed in that one
+    value only: writing the YAML of 500 documents again cost more than all else of
+    an import. The line is found only where it can be nothing but the `log` key (no
+    text of the document holds the source id at all); else None, and it is written
+    anew."""
+    line = f"\nlog: {source}\n".encode()
+    if plain is None or doc.log != source or plain.count(line) != 1:
+        return None
+    if _mentions(doc.to_data(), source):
+        return None
+    return plain.replace(line, f"\nlog: {target}\n".encode())
+
+
+def _mentions(value: Any, text: str) -> bool:
+    if isinstance(value, dict):
+        return any(_mentions(k, text) or _mentions(v, text) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_mentions(v, text) for v in value)
+    return isinstance(value, str) and text in value and value != text
 
 
 def drop_abandoned(store: Store) -> None:
@@ -196,9 +224,10 @@ def build(
     members: MemberList,
     docs: list[Document],
     message: str,
+    texts: dict[str, bytes] | None = None,
 ) -> Log:
     """Build the new log in a hidden folder and move it into place once committed;
-    the caller holds the store's lock."""
+    the caller holds the store's lock. `texts`: see transaction.first_commit."""
     final = store.root / "logs" / log_id
     staging = store.root / "logs" / f"{STAGING_PREFIX}{log_id}"
     try:
@@ -211,6 +240,7 @@ def build(
             docs,
             message,
             extra=[".gitattributes", MARKER_FILE],
+            texts=texts,
         )
         os.replace(staging, final)
     except BaseException:

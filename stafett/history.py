@@ -255,19 +255,51 @@ def commit(
     lock: the index and its lock file are then this write's alone.
     """
     base = head(repo) if parent == ON_HEAD else parent
+    if base is None:  # a new log, still in its builder's hidden folder: no one else's index
+        git(repo, "add", "-A", "--", *paths)
+        return commit_tree(repo, git(repo, "write-tree").strip(), message, author, sign, when, None)
     index = repo / ".git" / "stafett.index"
     for leftover in (index, index.with_name(f"{index.name}.lock")):
         leftover.unlink(missing_ok=True)  # a killed write's: only stafett uses them
     try:
-        if base:
-            git_bytes(repo, "read-tree", base, index=index)
+        git_bytes(repo, "read-tree", base, index=index)
         git_bytes(repo, "add", "-A", "--", *paths, index=index)
         tree = git_bytes(repo, "write-tree", index=index).decode("ascii").strip()
+        return _commit_with_index(repo, index, tree, message, author, sign, when, base)
     finally:
         index.unlink(missing_ok=True)
-    sha = commit_tree(repo, tree, message, author, sign, when, base)
-    git(repo, "reset", "-q")  # the shared index follows the new HEAD
+
+
+def _commit_with_index(
+    repo: Path,
+    index: Path,
+    tree: str,
+    message: str,
+    author: str,
+    sign: Callable[[bytes], str],
+    when: datetime,
+    base: str,
+) -> str:
+    """Commit, and make `index` the shared one as git writes it: through git's own
+    lock, taken before anything is committed, so a git at work in the folder makes
+    the write fail plainly instead of losing its index."""
+    shared = repo / ".git" / "index.lock"
+    _take(shared)
+    try:
+        sha = commit_tree(repo, tree, message, author, sign, when, base)
+        os.replace(index, shared)
+        os.replace(shared, repo / ".git" / "index")
+    finally:
+        shared.unlink(missing_ok=True)
     return sha
+
+
+def _take(lock: Path) -> None:
+    """Create git's lock file, or fail plainly if anyone holds it."""
+    try:
+        os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+    except OSError:
+        raise StafettError("git_failed", command="add") from None
 
 
 def commit_tree(

@@ -9,7 +9,7 @@ export and create all write through here; nothing else writes a log.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -196,10 +196,19 @@ def first_commit(
     docs: Sequence[Document],
     message_text: str,
     extra: Sequence[str] = (),
+    texts: Mapping[str, bytes] | None = None,
 ) -> str:
     """The commit that founds a new log (opened here, or imported): every document
-    is for every member. `extra` names plain files already written."""
-    files = [seal(log, doc, members) for doc in docs]
+    is for every member. `extra` names plain files already written; `texts` holds,
+    by document id, plaintext already checked (an import) to encrypt as it is."""
+    given = texts or {}
+    everyone = recipients(log, None, members)
+    files = [
+        (doc.path, crypto.encrypt(given[doc.id], everyone))
+        if doc.id in given
+        else seal(log, doc, members)
+        for doc in docs
+    ]
     write_all([(log.path / rel, data) for rel, data in files])
     sha = history.commit(
         log.path,
