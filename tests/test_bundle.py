@@ -7,11 +7,16 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from stafett import crypto
+from stafett import crypto, ids, yamlio
+from stafett.create import rebound
+from stafett.documents import Note
+from stafett.layout import parse_document
 from tests.leaks import leaks, plaintext_blobs
 from tests.story import Replay, load_story, replay, sensitive_strings
 from tests.test_story import STORIES
@@ -166,3 +171,21 @@ def test_json_export_opens_with_age_and_validates(
         capture_output=True,
     ).stdout.decode("utf-8")
     assert page.startswith("<!DOCTYPE html>") and state.story["child"]["name"] in page
+
+
+def test_an_imported_document_is_rebound_in_its_text_only_where_that_is_sure() -> None:
+    """The import changes the one `log` value in a document's text instead of
+    writing the YAML again; a text that holds the source log's id anywhere else
+    (a note quoting it, a folded line) is written anew instead."""
+    source, target = ids.new_id(), ids.new_id()
+    when = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    note = Note(id=ids.new_id(), created=when, created_by=ids.new_id(), log=source,
+                text="Åse leste høyt for klassen.")  # fmt: skip
+    plain = yamlio.dump(note.to_data()).encode()
+    text = rebound(note, plain, source, target)
+    assert text is not None
+    assert parse_document(text, note.path, target) == replace(note, log=target)
+    quoting = replace(note, text=f"Se loggen:\nlog: {source}\nslutt")
+    assert rebound(quoting, yamlio.dump(quoting.to_data()).encode(), source, target) is None
+    legacy = replace(note, log=None)
+    assert rebound(legacy, yamlio.dump(legacy.to_data()).encode(), source, target) is None
