@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from stafett import ids, transaction
 from stafett.consent import covered_services
@@ -57,32 +57,26 @@ class Written:
     left_out: tuple[str, ...]
 
 
-def create(
-    log: Log,
-    *,
-    to: str,
-    to_service: str,
-    transition: str,
-    starts: date | str,
-    include: Sequence[str] | str,
-    exclude: Sequence[str] | str | None = None,
-    continue_with: str | None = None,
-    child_wants: str | None = None,
-    child_reviewed: bool = False,
-) -> Handover:
+class _Required(TypedDict):
+    to: str
+    to_service: str
+    transition: str
+    starts: date | str
+    include: Sequence[str] | str
+
+
+class HandoverFields(_Required, total=False):
+    """What `write` takes besides the log."""
+
+    exclude: Sequence[str] | str | None
+    continue_with: str | None
+    child_wants: str | None
+    child_reviewed: bool
+
+
+def create(log: Log, **fields: Unpack[HandoverFields]) -> Handover:
     """Write a handover; `write` also tells which restricted documents were left out."""
-    return write(
-        log,
-        to=to,
-        to_service=to_service,
-        transition=transition,
-        starts=starts,
-        include=include,
-        exclude=exclude,
-        continue_with=continue_with,
-        child_wants=child_wants,
-        child_reviewed=child_reviewed,
-    ).handover
+    return write(log, **fields).handover
 
 
 def write(

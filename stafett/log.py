@@ -105,8 +105,7 @@ class Log:
         data = self.snapshot().object(blob, "blob") if blob else None
         if data is None:
             raise InvalidDocument("unverified_change", file=rel)
-        if all(d.path != rel for d in self.damaged):
-            self.skip_damaged(rel, InvalidDocument("unverified_version", file=rel))
+        self.skip_damaged(rel, InvalidDocument("unverified_version", file=rel))
         return data
 
     def snapshot(self) -> Snapshot:

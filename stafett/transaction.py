@@ -71,6 +71,15 @@ class Transaction:
         change; the text is not parsed again, so nothing in it is rewritten."""
         self.plain.append((rel, plain, audience))
 
+    def members_after(self) -> MemberList:
+        """The member list this commit leaves behind: the one it writes, else today's."""
+        written = next((d for d in self.docs if isinstance(d, MemberList)), None)
+        return written or self.log.members()
+
+    def profile_after(self) -> LogProfile:
+        written = next((d for d in self.docs if isinstance(d, LogProfile)), None)
+        return written or self.log.profile()
+
     def require_coordinator(self) -> None:
         if self.log.me().id != self.log.profile().coordinator:
             raise NoAccess("coordinator_only")
@@ -120,7 +129,7 @@ def begin(log: Log, action: str, subject: tuple[str, str] | None = None) -> Iter
 def commit(change: Transaction) -> str:
     """Write and commit what the transaction holds; on any failure, put it back."""
     log = change.log
-    members = next((d for d in change.docs if isinstance(d, MemberList)), None) or log.members()
+    members = change.members_after()
     author = author_id(log, members)
     files = [seal(log, doc, members) for doc in change.docs]
     files += [
@@ -258,11 +267,9 @@ def record_own_key(change: Transaction) -> None:
     """A coordinator whose member entry has no signing key (a log opened before
     their card had one) gets the key derived from the identity in use, in the member
     list this commit leaves behind: the coordinator may change the members."""
-    log, identity = change.log, change.log.store.identity
-    members = next((d for d in change.docs if isinstance(d, MemberList)), None) or log.members()
-    profile = next((d for d in change.docs if isinstance(d, LogProfile)), None) or log.profile()
+    identity, members = change.log.store.identity, change.members_after()
     mine = next((m for m in members.current if m.recipient == identity.recipient), None)
-    if mine is None or mine.signing_key or mine.id != profile.coordinator:
+    if mine is None or mine.signing_key or mine.id != change.profile_after().coordinator:
         return
     key = identity.signing_public_key()
     entries = tuple(replace(m, signing_key=key) if m.id == mine.id else m for m in members.members)
@@ -275,8 +282,8 @@ def require_recorded_key(change: Transaction) -> None:
     is refused until the coordinator records the key."""
     if not any(d.kind in ROOT_KINDS for d in change.docs):
         return
-    members = next((d for d in change.docs if isinstance(d, MemberList)), None)
-    mine = author_id(change.log, members or change.log.members())
-    entry = next(m for m in (members or change.log.members()).members if m.id == mine)
+    members = change.members_after()
+    mine = author_id(change.log, members)
+    entry = next(m for m in members.members if m.id == mine)
     if not entry.signing_key:
         raise NoAccess("signing_key_not_recorded", handle=entry.handle)

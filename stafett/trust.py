@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +25,6 @@ if TYPE_CHECKING:
     from stafett.log import Log
     from stafett.snapshot import Snapshot
 
-SHA = re.compile("[0-9a-f]{40}")
 ROOT_FILES = (rights.PROFILE, rights.MEMBERS)
 
 
@@ -67,7 +65,7 @@ class Verified:
             data = json.loads(read_regular(self.folder / log_id, log_id, 1 << 20))
         except (StafettError, ValueError):
             return None
-        if not isinstance(data, dict) or not SHA.fullmatch(str(data.get("head"))):
+        if not isinstance(data, dict) or not commits.SHA_RE.fullmatch(str(data.get("head"))):
             return None
         tainted = data.get("tainted")
         if not isinstance(tainted, dict) or not all(map(_kept_entry, tainted.items())):
@@ -86,7 +84,7 @@ def _kept_entry(item: tuple[object, object]) -> bool:
         isinstance(path, str)
         and rights.DOCUMENT_PATH.fullmatch(path) is not None
         and isinstance(blob, str)
-        and (blob == "" or SHA.fullmatch(blob) is not None)
+        and (blob == "" or commits.SHA_RE.fullmatch(blob) is not None)
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from stafett import crypto, ids, yamlio
@@ -81,3 +82,13 @@ def head(world: World, log_id: str) -> str:
         text=True,
         check=True,
     ).stdout.strip()
+
+
+def add_mother(world: World, log_id: str) -> Path:
+    """Åse's mother joins by name with a plain age key: no signing key on record."""
+    key = world.person("mor", "Mona Ødegård", "mor")
+    world.run(
+        "nora", "member", "add", log_id[:6], "--name", "Mona Ødegård", "--role", "guardian",
+        "--handle", "mor", "--recipient", world.identity("mor").recipient,
+    )  # fmt: skip
+    return key

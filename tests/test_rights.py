@@ -19,6 +19,7 @@ from stafett.layout import ATTRIBUTES
 from tests.team import (
     BROKEN,
     NOT_COORDINATOR,
+    add_mother,
     head,
     make_team,
     members,
@@ -182,12 +183,7 @@ def test_a_key_not_yet_recorded_is_not_a_forgery(team: tuple[World, str]) -> Non
     """Åse's mother joins with a plain age key and no signing key on record: her
     notes are "not yet recorded", a note signed by some other key is a forgery."""
     world, log_id = team
-    mother = world.person("mor", "Mona Ødegård", "mor")
-    recipient = world.identity("mor").recipient
-    world.run(
-        "nora", "member", "add", log_id[:6], "--name", "Mona Ødegård", "--role", "guardian",
-        "--handle", "mor", "--recipient", recipient,
-    )  # fmt: skip
+    mother = add_mother(world, log_id)
     assert mother.exists()
     written = world.run("mor", "--json", "note", "add", log_id[:6], "Åse sover bedre nå.").json()
     found = verify_names(world, log_id, "ennå ikke er registrert for mor")

@@ -15,7 +15,7 @@ from stafett import ids as idmod
 from stafett.clock import SYSTEM
 from stafett.disclosure import chosen_handover
 from stafett.errors import ExitCode
-from tests.team import head, make_team, members, new_note, readers, rewrite
+from tests.team import add_mother, head, make_team, members, new_note, readers, rewrite
 from tests.world import World
 
 
@@ -44,16 +44,7 @@ def test_merge_commit_sets_history_back_without_refusal(team: tuple[World, str])
     against the old commit are empty, so nothing is tainted."""
     world, log_id = team
     short = log_id[:6]
-    world.run("nora", "member", "add", short, "omar")
-    with_omar = head(world, log_id)
-    world.run("nora", "member", "remove", short, "omar")
-    world.run("nora", "show", short)  # Nora's floor: omar removed
-    verified = head(world, log_id)
-    repo = world.log_dir(log_id)
-    tree = _git(repo, "rev-parse", f"{with_omar}^{{tree}}")
-    merge = _git(repo, "commit-tree", tree, "-p", with_omar, "-p", verified, "-m", "merge")
-    _git(repo, "update-ref", "refs/heads/main", merge)
-    _git(repo, "reset", "-q", "--hard", merge)
+    _merge_back(world, log_id)
     shown = world.run("nora", "show", short, code=int(ExitCode.INVALID))  # wanted: refused
     assert "inneholder ikke lenger" in shown.err or "bryter" in shown.err
 
@@ -61,16 +52,7 @@ def test_merge_commit_sets_history_back_without_refusal(team: tuple[World, str])
 def test_merge_rewind_makes_next_write_readable_to_removed_member(team: tuple[World, str]) -> None:
     world, log_id = team
     short = log_id[:6]
-    world.run("nora", "member", "add", short, "omar")
-    with_omar = head(world, log_id)
-    world.run("nora", "member", "remove", short, "omar")
-    world.run("nora", "show", short)
-    verified = head(world, log_id)
-    repo = world.log_dir(log_id)
-    tree = _git(repo, "rev-parse", f"{with_omar}^{{tree}}")
-    merge = _git(repo, "commit-tree", tree, "-p", with_omar, "-p", verified, "-m", "merge")
-    _git(repo, "update-ref", "refs/heads/main", merge)
-    _git(repo, "reset", "-q", "--hard", merge)
+    merge = _merge_back(world, log_id)
     refused = world.run(
         "nora", "note", "add", short, "Hemmelig etter fjerning.", code=int(ExitCode.INVALID)
     )
@@ -110,11 +92,7 @@ def test_guardian_with_plain_key_sets_level_and_bricks_the_log(team: tuple[World
     coordinator cannot even record her key, since that write reads the log too."""
     world, log_id = team
     short = log_id[:6]
-    world.person("mor", "Mona Ødegård", "mor")
-    world.run(
-        "nora", "member", "add", short, "--name", "Mona Ødegård", "--role", "guardian",
-        "--handle", "mor", "--recipient", world.identity("mor").recipient,
-    )  # fmt: skip
+    add_mother(world, log_id)
     refused = world.run(
         "mor", "level", "set", short, "1", "--why", "Hun gruer seg.", code=int(ExitCode.NO_ACCESS)
     )
@@ -253,6 +231,24 @@ def test_a_member_writes_the_handover_the_coordinator_exports(team: tuple[World,
     assert chosen.created_by != members(world, log_id)["kari"]
     verdict = world.run("nora", "verify", short, code=int(ExitCode.INVALID))
     assert "men er ikke gjort av stafettholderen" in verdict.out
+
+
+def _merge_back(world: World, log_id: str) -> str:
+    """Omar added, then removed, and Nora has read the log (her floor: Omar gone).
+    Then, with plain git and no key, a merge whose first parent is the commit with
+    Omar and whose second is the head Nora verified; the branch points at it."""
+    short = log_id[:6]
+    world.run("nora", "member", "add", short, "omar")
+    with_omar = head(world, log_id)
+    world.run("nora", "member", "remove", short, "omar")
+    world.run("nora", "show", short)
+    verified = head(world, log_id)
+    repo = world.log_dir(log_id)
+    tree = _git(repo, "rev-parse", f"{with_omar}^{{tree}}")
+    merge = _git(repo, "commit-tree", tree, "-p", with_omar, "-p", verified, "-m", "merge")
+    _git(repo, "update-ref", "refs/heads/main", merge)
+    _git(repo, "reset", "-q", "--hard", merge)
+    return merge
 
 
 def _raw_commit(world: World, log_id: str, body: str) -> None:

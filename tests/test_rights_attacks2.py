@@ -13,7 +13,7 @@ from stafett import crypto, history, yamlio
 from stafett import ids as idmod
 from stafett.clock import SYSTEM
 from stafett.errors import ExitCode, NoAccess
-from tests.team import head, make_team, members, new_note, readers, rewrite
+from tests.team import add_mother, head, make_team, members, new_note, readers, rewrite
 from tests.world import World
 
 
@@ -195,11 +195,7 @@ def test_a_forged_member_list_at_head_lends_a_keyless_member_a_key(team: tuple[W
     mother pass: the child's words in mother's name are shown as fact."""
     world, log_id = team
     short = log_id[:6]
-    world.person("mor", "Mona Ødegård", "mor")
-    world.run(
-        "nora", "member", "add", short, "--name", "Mona Ødegård", "--role", "guardian",
-        "--handle", "mor", "--recipient", world.identity("mor").recipient,
-    )  # fmt: skip
+    add_mother(world, log_id)
     mor = members(world, log_id)["mor"]
     kari_key = world.identity("kari").signing_public_key()
 
