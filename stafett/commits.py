@@ -60,12 +60,13 @@ EPOCH = datetime.fromtimestamp(0, UTC)
 _AUTHOR = re.compile(rb"^author (.*) <[^<>\n]*> (-?\d{1,19}) ([+-])(\d\d)(\d\d)$")
 
 
-def changes(repo: Path, until: str, since: str | None = None) -> list[Commit]:
-    """The commits after `since` (all when None) up to `until` along the first
-    parent, oldest first, each with the files it changed against that parent.
-    Output is NUL-separated and commit objects are read raw, so no subject, name
-    or date anyone typed can shift a field."""
-    span = [f"^{since}", until] if since else [until]
+def changes(repo: Path, until: str, since: str | Sequence[str] | None = None) -> list[Commit]:
+    """The commits not reachable from `since` (all when None) up to `until` along
+    the first parent, oldest first, each with the files it changed against that
+    parent. Output is NUL-separated and commit objects are read raw, so no subject,
+    name or date anyone typed can shift a field."""
+    excluded = [since] if isinstance(since, str) else list(since or ())
+    span = [*(f"^{sha}" for sha in excluded), until]
     out = git_bytes(
         repo, "log", "-z", "--reverse", "--root", "--raw", "--no-renames", "--no-abbrev",
         "--first-parent", "-m", "--format=%x01%H", *span, "--",
@@ -93,10 +94,9 @@ def read_commit(repo: Path, sha: str) -> Commit:
 
 
 def added(repo: Path, path: str, until: str) -> str | None:
-    """The last commit on `until`'s first-parent line that added `path`."""
-    out = git(
-        repo, "log", "--first-parent", "--diff-filter=A", "--format=%H", "-1", until, "--", path
-    )
+    """The last commit in `until`'s history that added `path` (on whichever side of
+    a merge it was written: a merge itself shows no files here)."""
+    out = git(repo, "log", "--diff-filter=A", "--format=%H", "-1", until, "--", path)
     return out.strip() or None
 
 
@@ -141,16 +141,38 @@ def _when(stamp: bytes, sign: bytes, hours: bytes, minutes: bytes) -> datetime:
 
 
 def contains(repo: Path, ancestor: str, head_sha: str) -> bool:
-    """Whether `ancestor` is on `head_sha`'s first-parent line: the line stafett
-    writes and checks. Reachable only through a merge's other parent does not
-    count, or a merge of an old commit with the new one would set a log back."""
-    if not SHA_RE.fullmatch(ancestor):
+    """Whether `ancestor` is in `head_sha`'s history. Through a merge's other parent
+    counts too: a merge that set a log back would break the rules for merges."""
+    if not SHA_RE.fullmatch(ancestor) or not SHA_RE.fullmatch(head_sha):
         return False
     try:
-        line = git(repo, "rev-list", "--first-parent", head_sha, "--")
+        git(repo, "merge-base", "--is-ancestor", ancestor, head_sha)
     except StafettError:
         return False
-    return ancestor in line.split()
+    return True
+
+
+def merge_base(repo: Path, one: str, other: str) -> str | None:
+    """The best common ancestor of two commits (git's choice, the same each time)."""
+    try:
+        out = git(repo, "merge-base", one, other).strip()
+    except StafettError:
+        return None
+    return out if SHA_RE.fullmatch(out) else None
+
+
+def tree_changes(repo: Path, old: str, new: str) -> dict[str, Entry]:
+    """The files that differ between two commits, by path."""
+    out = git_bytes(
+        repo, "diff-tree", "-r", "-z", "--raw", "--no-renames", "--no-abbrev", old, new, "--"
+    )
+    tokens = out.split(b"\0")
+    found: dict[str, Entry] = {}
+    for i in range(0, len(tokens) - 1, 2):
+        entry = _entry(tokens[i].decode("ascii", "replace"), tokens[i + 1])
+        if entry is not None:
+            found[entry.path] = entry
+    return found
 
 
 def read_commits(repo: Path, shas: Sequence[str]) -> dict[str, tuple[bytes, str | None]]:

@@ -51,6 +51,22 @@ class Record:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Alternative(Record):
+    """One side's value of a field two people changed differently, and who did."""
+
+    value: Any
+    by: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Disagreement(Record):
+    """A field a merge could not settle: the value in place is the first of `values`."""
+
+    field: str
+    values: tuple[Alternative, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Document(Record):
     """Fields every document carries; `audience` None means all current members."""
 
@@ -61,6 +77,7 @@ class Document(Record):
     created_by: str
     audience: tuple[str, ...] | None = None
     log: str | None = None  # the log it belongs to, inside the encryption; root kinds: id
+    conflicts: tuple[Disagreement, ...] = ()  # left by a merge until someone resolves them
 
     @property
     def kind(self) -> str:

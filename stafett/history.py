@@ -39,7 +39,7 @@ EMAIL_DOMAIN = "stafett.invalid"
 # A log's own .git/config is as untrusted as the rest of its folder (a shared drive,
 # a copy from someone else): every setting with which git would run a program is
 # overridden on every call, and filter drivers are emptied by name.
-_SAFE_CONFIG = (
+SAFE_SETTINGS = (
     "commit.gpgsign=false",
     f"core.hooksPath={os.devnull}",
     "core.fsmonitor=false",
@@ -57,7 +57,7 @@ _SAFE_CONFIG = (
     "core.useReplaceRefs=false",
     "protocol.allow=never",
 )
-SAFE_OPTIONS = tuple(part for setting in _SAFE_CONFIG for part in ("-c", setting))
+SAFE_OPTIONS = tuple(part for setting in SAFE_SETTINGS for part in ("-c", setting))
 DRIVER_PROGRAMS = ("clean", "smudge", "process")
 # What stafett itself writes into a log's .git/config, and what git writes there.
 EXPECTED_SETTINGS = frozenset(
@@ -71,6 +71,10 @@ EXPECTED_SETTINGS = frozenset(
         "core.symlinks",
         "diff.stafett.textconv",
         "diff.stafett.binary",
+        "merge.stafett.name",
+        "merge.stafett.driver",
+        "remote.origin.url",
+        "remote.origin.fetch",
     }
 )
 
@@ -243,9 +247,10 @@ def commit(
     sign: Callable[[bytes], str],
     when: datetime,
     parent: str | None = ON_HEAD,
+    merged: str | None = None,
 ) -> str:
     """Commit `paths` on `parent` (HEAD by default), signed by `sign` (SSHSIG, as
-    git's gpg.format=ssh).
+    git's gpg.format=ssh); a merge names the other side's head in `merged`.
 
     The commit object is written by hand so that the signature comes from a key held
     in memory: `git commit -S` would want the key in a file or an ssh-agent. Its tree
@@ -265,7 +270,7 @@ def commit(
         git_bytes(repo, "read-tree", base, index=index)
         git_bytes(repo, "add", "-A", "--", *paths, index=index)
         tree = git_bytes(repo, "write-tree", index=index).decode("ascii").strip()
-        return _commit_with_index(repo, index, tree, message, author, sign, when, base)
+        return _commit_with_index(repo, index, tree, message, author, sign, when, (base, merged))
     finally:
         index.unlink(missing_ok=True)
 
@@ -278,7 +283,7 @@ def _commit_with_index(
     author: str,
     sign: Callable[[bytes], str],
     when: datetime,
-    base: str,
+    parents: tuple[str, str | None],
 ) -> str:
     """Commit, and make `index` the shared one as git writes it: through git's own
     lock, taken before anything is committed, so a git at work in the folder makes
@@ -286,7 +291,7 @@ def _commit_with_index(
     shared = repo / ".git" / "index.lock"
     _take(shared)
     try:
-        sha = commit_tree(repo, tree, message, author, sign, when, base)
+        sha = commit_tree(repo, tree, message, author, sign, when, parents[0], parents[1])
         os.replace(index, shared)
         os.replace(shared, repo / ".git" / "index")
     finally:
@@ -310,13 +315,15 @@ def commit_tree(
     sign: Callable[[bytes], str],
     when: datetime,
     parent: str | None = ON_HEAD,
+    merged: str | None = None,
 ) -> str:
-    """A signed commit of `tree` on `parent` (HEAD by default), and the branch moved
-    to it if it still points there."""
+    """A signed commit of `tree` on `parent` (HEAD by default; with `merged`, a
+    merge of the two), and the branch moved to it if it still points at `parent`."""
     parent = head(repo) if parent == ON_HEAD else parent
     email = f"{author}@{EMAIL_DOMAIN}"
     stamp = _git_time(when)
-    headers = f"tree {tree}\n" + (f"parent {parent}\n" if parent else "")
+    parents = [p for p in (parent, merged) if p]
+    headers = f"tree {tree}\n" + "".join(f"parent {p}\n" for p in parents)
     headers += f"author {author} <{email}> {stamp}\ncommitter {author} <{email}> {stamp}\n"
     payload = f"{headers}\n{message}\n".encode()
     signature = sign(payload).replace("\n", "\n ")

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from stafett import commits, crypto, ids, signing
+from stafett import commits, crypto, ids, merges, signing
 from stafett.documents import ROOT_KINDS, SUFFIX, Document, LogProfile, Member, MemberList
 from stafett.errors import InvalidDocument, NoAccess, StafettError
 from stafett.fsutil import MAX_DOCUMENT
@@ -36,7 +36,13 @@ REENCRYPTING = ("add-member", "remove-member", "withdraw", "update-member", "acc
 COORDINATOR_KINDS = ("consent", "handover")
 FIRST_ONLY_KINDS = ("provenance",)  # written by an import's first commit, never after
 # Failures that put the history itself in doubt, not one file of it.
-STRUCTURAL = ("commit_merge", "commit_unreadable", "commit_not_first")
+STRUCTURAL = (
+    "commit_merge",
+    "commit_merge_side",
+    "commit_merge_wrong",
+    "commit_unreadable",
+    "commit_not_first",
+)
 WRITER_ROLES = ("coordinator", "professional", "guardian", "child", "youth-helper")
 
 
@@ -78,6 +84,7 @@ class Checker:
         self._own = objects is None
         self.objects = Snapshot(log.path, MAX_DOCUMENT, frozenset()) if objects is None else objects
         self.parsed = parsed
+        self.excluded: list[str] = []  # heads whose history is checked already
         self._plain: dict[str, bytes | None] = {}
         self._docs: dict[tuple[str, str], Document | None] = {}
         data = self.objects.object(f"{head}:{MEMBERS}", "blob")
@@ -143,19 +150,26 @@ def check(
     reader of the log's git objects to borrow."""
     checker = Checker(log, head, {} if parsed is None else parsed, objects)
     try:
-        state = _state_at(checker, since) if since else State()
-        if not state.active:  # a state this key cannot open: check from the start
-            since, state = None, State()
-        changes = commits.changes(log.path, head, since)
+        changes = commits.changes(log.path, head, since) if since else []
+        start = _start(changes)
+        state = _state_at(checker, start) if start else State()
+        if not since or (changes and not state.active):  # a state this key cannot open
+            changes, start, state = commits.changes(log.path, head), None, State()
+        checker.excluded = [since] if since and start else []
         outcome = _walk(checker, state, changes)
         kept = outcome.tainted.get(MEMBERS)
         if kept is not None:  # today's member list is in doubt: lend no key from it
             checker.trust_members(kept)
-            state = _state_at(checker, since) if since else State()
+            state = _state_at(checker, start) if start else State()
             outcome = _walk(checker, state, changes)
         return outcome
     finally:
         checker.close()
+
+
+def _start(changes: list[commits.Commit]) -> str | None:
+    """The verified commit the first new one stands on: its state judges it."""
+    return changes[0].parents[0] if changes and changes[0].parents else None
 
 
 def _walk(checker: Checker, state: State, commits: list[commits.Commit]) -> Outcome:
@@ -173,7 +187,7 @@ def _walk(checker: Checker, state: State, commits: list[commits.Commit]) -> Outc
             problems += found
             failed.add(commit.hash)
             bad |= {e.path for e in commit.entries if DOCUMENT_PATH.fullmatch(e.path)}
-            structural |= any(p.key in STRUCTURAL for p in found)
+            structural |= len(commit.parents) > 1 or any(p.key in STRUCTURAL for p in found)
         else:
             good.update({e.path: e.new for e in commit.entries})
             bad -= {e.path for e in commit.entries}
@@ -211,7 +225,7 @@ def _state_at(checker: Checker, sha: str) -> State:
 
 def _check_commit(checker: Checker, state: State, commit: commits.Commit) -> list[StafettError]:
     short = commit.hash[:7]
-    if len(commit.parents) > 1:
+    if len(commit.parents) > 2:
         return [InvalidDocument("commit_merge", commit=short)]
     if not commit.payload:
         return [InvalidDocument("commit_unreadable", commit=short)]
@@ -225,6 +239,8 @@ def _check_commit(checker: Checker, state: State, commit: commits.Commit) -> lis
         return [InvalidDocument("commit_not_member", commit=short, member=_handle(checker, signer))]
     if _role(checker, state, signer) not in WRITER_ROLES:
         return [InvalidDocument("commit_read_only", commit=short, member=_handle(checker, signer))]
+    if len(commit.parents) == 2:
+        return _check_merge(checker, state, commit)
     found: list[StafettError] = []
     for entry in commit.entries:
         try:
@@ -236,6 +252,59 @@ def _check_commit(checker: Checker, state: State, commit: commits.Commit) -> lis
     if not found:
         _apply(checker, state, commit, signer)
     return found
+
+
+def _check_merge(checker: Checker, state: State, commit: commits.Commit) -> list[StafettError]:
+    """A merge (sync): every commit it brings in keeps the rules, judged by the
+    state it stood on, and its files are what merging the two sides gives. A merge
+    that fails puts the history in doubt: nothing it brought in can be told apart."""
+    short, repo = commit.hash[:7], checker.log.path
+    ours, theirs = commit.parents
+    side = commits.changes(repo, theirs, [ours, *checker.excluded])
+    start = _start(side)
+    side_state = _state_at(checker, start) if start else State()
+    for member, key in state.keys.items():
+        side_state.keys.setdefault(member, key)
+    outer, checker.excluded = checker.excluded, [ours, *checker.excluded]
+    try:
+        outcome = _walk(checker, side_state, side)
+    finally:
+        checker.excluded = outer
+    base = commits.merge_base(repo, ours, theirs)
+    if outcome.problems or base is None:
+        found = sorted(outcome.failed)[0][:7] if outcome.failed else short
+        return [InvalidDocument("commit_merge_side", commit=short, side=found), *outcome.problems]
+    try:
+        wrong = merges.check_tree(repo, commit.hash, base, (ours, theirs), checker.plain, repo.name)
+    except InvalidDocument as exc:
+        if exc.key != "other_log":
+            raise
+        wrong = str(exc.params.get("file", "?"))
+    if wrong is not None:
+        return [InvalidDocument("commit_merge_wrong", commit=short, file=_shown(wrong))]
+    members = checker.document(f"{commit.hash}:{MEMBERS}", MEMBERS)
+    if isinstance(members, MemberList) and any(
+        isinstance(old, MemberList) and _rekeyed(old, members)
+        for old in (checker.document(f"{p}:{MEMBERS}", MEMBERS) for p in commit.parents)
+    ):
+        return [InvalidDocument("commit_merge_wrong", commit=short, file=MEMBERS)]
+    _apply_merge(checker, state, commit, side_state)
+    return []
+
+
+def _apply_merge(checker: Checker, state: State, commit: commits.Commit, side: State) -> None:
+    """The state a merge leaves: its merged member list and profile, with every key
+    and author either side knew."""
+    after = _state_at(checker, commit.hash)
+    for member, key in side.keys.items():
+        state.keys.setdefault(member, key)
+    state.added_by = {**side.added_by, **state.added_by}
+    state.active = after.active or (state.active | side.active)
+    state.roles = after.roles or {**side.roles, **state.roles}
+    if after.coordinator:
+        state.coordinator, state.pending = after.coordinator, after.pending
+    for m_id, key in after.keys.items():
+        state.keys.setdefault(m_id, key)
 
 
 def _signer(checker: Checker, state: State, commit: commits.Commit) -> str:

@@ -1,0 +1,134 @@
+"""What a merge of two heads must hold, file by file: made by sync, checked by
+everyone who reads the log afterwards.
+
+A file only one side changed is taken from that side as it is; a file both sides
+changed is merged field by field (stafett.merge); a file one side removed and the
+other changed is kept as changed (sync only adds: nothing written is lost). A file
+may also be encrypted again to the readers the merged member list has. The rules
+are the same for the one who merges and the one who checks, so a merge that set
+back what one side did, or slipped in text nobody wrote, is caught.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from stafett import commits, ids, yamlio
+from stafett.documents import from_data
+from stafett.errors import InvalidDocument
+from stafett.layout import parse_document
+from stafett.merge import Side, merge_data
+from stafett.schema import validate
+
+Reader = Callable[[str], bytes | None]  # a blob's plaintext, None when it cannot be read
+
+
+@dataclass(frozen=True)
+class PathMerge:
+    """One file in a merge: its blob at the merge base and on each side ("" for none)."""
+
+    path: str
+    base: str
+    ours: str
+    theirs: str
+
+    @property
+    def kept(self) -> str | None:
+        """The blob the merge keeps as it is; None when both sides changed the text."""
+        if self.ours == self.theirs or self.theirs == self.base:
+            return self.ours
+        if self.ours == self.base:
+            return self.theirs
+        if not self.ours or not self.theirs:  # removed on one side, changed on the other
+            return self.ours or self.theirs
+        return None
+
+
+def plan(repo: Path, base: str, ours: str, theirs: str) -> dict[str, PathMerge]:
+    """Every file either side changed since the merge base."""
+    mine = commits.tree_changes(repo, base, ours)
+    other = commits.tree_changes(repo, base, theirs)
+    found = {}
+    for path in sorted(mine.keys() | other.keys()):
+        entry = mine.get(path) or other[path]
+        before = entry.old
+        found[path] = PathMerge(
+            path,
+            before,
+            mine[path].new if path in mine else before,
+            other[path].new if path in other else before,
+        )
+    return found
+
+
+def last_authors(repo: Path, base: str, ours: str, theirs: str, path: str) -> tuple[str, str]:
+    """Who last changed `path` on each side: named in a conflict."""
+    return _last_author(repo, base, ours, path), _last_author(repo, base, theirs, path)
+
+
+def _last_author(repo: Path, base: str, head: str, path: str) -> str:
+    out = commits.git(repo, "log", "-1", "--format=%H", f"^{base}", head, "--", path).strip()
+    author = commits.read_commit(repo, out).author if commits.SHA_RE.fullmatch(out) else ""
+    return author if ids.is_id(author) else ""
+
+
+def merged_text(
+    item: PathMerge, read: Reader, log_id: str, by: tuple[str, str]
+) -> bytes | None:
+    """The merged plaintext of a file both sides changed; None when this key cannot
+    read all three versions."""
+    texts = [read(blob) if blob else b"" for blob in (item.base, item.ours, item.theirs)]
+    if any(t is None for t in texts[1:]) or (item.base and texts[0] is None):
+        return None
+    base, ours, theirs = (
+        parse_document(t, item.path, log_id).to_data() if t else None for t in texts
+    )
+    assert ours is not None and theirs is not None
+    data = merge_data(base, Side(ours, by[0]), Side(theirs, by[1]))
+    validate(str(data["kind"]), yamlio.jsonable(data), item.path)
+    doc = from_data(data)
+    return yamlio.dump_checked(doc.to_data(), item.path).encode("utf-8")
+
+
+def check_tree(
+    repo: Path, merge: str, base: str, parents: tuple[str, str], read: Reader, log_id: str
+) -> str | None:
+    """The first file in which `merge` breaks the rules above, or None."""
+    ours, theirs = parents
+    result = commits.tree_changes(repo, ours, merge)
+    items = plan(repo, base, ours, theirs)
+    for path, entry in result.items():
+        items.setdefault(path, PathMerge(path, entry.old, entry.old, entry.old))
+    for path, item in items.items():
+        made = result[path].new if path in result else item.ours
+        kept = item.kept
+        if kept is not None:
+            sound = made == kept or (bool(made) and bool(kept) and _same_text(read, made, kept))
+        else:
+            by = last_authors(repo, base, ours, theirs, path)
+            sound = bool(made) and check_merged(item, made, read, log_id, by)
+        if not sound:
+            return path
+    return None
+
+
+def _same_text(read: Reader, one: str, other: str) -> bool:
+    """Re-encrypted as it was; unknown (so allowed) where this key cannot read both."""
+    a, b = read(one), read(other)
+    return a is None or b is None or a == b
+
+
+def check_merged(
+    item: PathMerge, made: str, read: Reader, log_id: str, by: tuple[str, str]
+) -> bool:
+    """A file both sides changed holds exactly their field-by-field merge (unknown,
+    so allowed, where this key cannot read the three versions)."""
+    try:
+        expected = merged_text(item, read, log_id, by)
+    except InvalidDocument:
+        return False
+    if expected is None:
+        return True
+    return read(made) == expected
