@@ -21,7 +21,7 @@ from stafett.documents import (
 )
 from stafett.errors import Conflict, UsageError
 from stafett.fsutil import STORE_LOCK, locked, write_text_atomic
-from stafett.layout import ATTRIBUTES, MARKER_FILE, git_settings, marker_text
+from stafett.layout import ATTRIBUTES, MARKER_FILE, install_settings, marker_text
 from stafett.log import Log
 from stafett.people import with_signing_key
 from stafett.schoolyear import school_year
@@ -231,7 +231,8 @@ def build(
     final = store.root / "logs" / log_id
     staging = store.root / "logs" / f"{STAGING_PREFIX}{log_id}"
     try:
-        history.init(staging, git_settings())
+        history.init(staging)
+        install_settings(staging)
         write_text_atomic(staging / ".gitattributes", ATTRIBUTES)
         write_text_atomic(staging / MARKER_FILE, marker_text(log_id))
         transaction.first_commit(

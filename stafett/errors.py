@@ -38,6 +38,9 @@ class StafettError(Exception):
         params = dict(self.params)
         if "what" in params:
             params["what"] = text(f"ui.kind.{params['what']}", lang)
+        for key, value in params.items():
+            if isinstance(value, StafettError):  # the reason behind this one
+                params[key] = value.message(lang)
         return text(self.key, lang, **params)
 
     def __str__(self) -> str:

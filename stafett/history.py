@@ -198,6 +198,13 @@ def local_settings(repo: Path) -> list[str]:
     return names
 
 
+def forget_settings(repo: Path) -> None:
+    """After stafett changed a log's git config itself."""
+    cache = _SETTINGS.get()
+    if cache is not None:
+        cache.pop(repo, None)
+
+
 def unexpected_settings(repo: Path) -> list[str]:
     """Settings in a log's .git/config that stafett did not write, shown by their
     section and key only (a name in between is anybody's text)."""
@@ -228,15 +235,9 @@ def _options(settings: Sequence[str]) -> list[str]:
     return [part for setting in settings for part in ("-c", setting)]
 
 
-def init(repo: Path, config: dict[str, str]) -> None:
+def init(repo: Path) -> None:
     repo.mkdir(parents=True, exist_ok=True)
     git(repo, "init", "-q", "-b", BRANCH, "--template=")
-    configure(repo, config)
-
-
-def configure(repo: Path, config: dict[str, str]) -> None:
-    for key, value in config.items():
-        git(repo, "config", key, value)
 
 
 def commit(

@@ -13,13 +13,14 @@ from typing import Any
 
 from stafett.messages_errors import ERRORS, NOTICES
 from stafett.messages_rights import RIGHTS
+from stafett.messages_sync import SYNC
 from stafett.messages_ui import UI
 from stafett.messages_values import VALUES
 
 DEFAULT_LANGUAGE = "nb"
 LANGUAGES = ("nb", "en")
 
-MESSAGES: dict[str, tuple[str, str]] = {**ERRORS, **RIGHTS, **NOTICES, **UI, **VALUES}
+MESSAGES: dict[str, tuple[str, str]] = {**ERRORS, **RIGHTS, **SYNC, **NOTICES, **UI, **VALUES}
 
 
 def text(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:

@@ -64,12 +64,63 @@ def parse_document(plain: bytes, rel: str, log_id: str) -> Document:
 def textconv_command() -> str:
     """`stafett textconv` when stafett is on PATH, so no user's folder (which may carry
     their name) is written into .git/config; else this Python, by absolute path."""
+    return _command("textconv")
+
+
+def _command(name: str) -> str:
     if shutil.which("stafett"):
-        return "stafett textconv"
+        return f"stafett {name}"
     python = Path(sys.executable).as_posix()
-    return f'"{python}" -m stafett textconv'
+    return f'"{python}" -m stafett {name}'
+
+
+# Written to .git/info/attributes, which is not cloned: where stafett has not set up
+# the driver, .gitattributes (`binary`) has git keep one side and flag a conflict.
+DRIVER_ATTRIBUTES = "*.age merge=stafett\n"
 
 
 def git_settings() -> dict[str, str]:
-    """Per-log git settings; .git/config is not cloned, so set them on every init."""
-    return {"diff.stafett.textconv": textconv_command(), "diff.stafett.binary": "true"}
+    """Per-log git settings; .git/config is not cloned, so set them on every init,
+    clone, import and sync."""
+    return {
+        "diff.stafett.textconv": textconv_command(),
+        "diff.stafett.binary": "true",
+        "merge.stafett.name": "stafett",
+        "merge.stafett.driver": f"{_command('merge-driver')} %O %A %B %P",
+    }
+
+
+def install_settings(repo: Path) -> None:
+    """The log's git settings and the merge driver's attribute, where missing."""
+    from stafett import history
+    from stafett.fsutil import write_text_atomic
+
+    have = set(history.local_settings(repo))
+    for key, value in git_settings().items():
+        if key not in have:
+            history.git(repo, "config", key, value)
+    history.forget_settings(repo)
+    info = repo / ".git" / "info" / "attributes"
+    if (
+        not info.is_file()
+        or info.is_symlink()
+        or info.read_text("utf-8", "replace") != DRIVER_ATTRIBUTES
+    ):
+        info.parent.mkdir(exist_ok=True)
+        write_text_atomic(info, DRIVER_ATTRIBUTES)
+
+
+def missing_settings(repo: Path) -> list[str]:
+    """What `install_settings` would add."""
+    from stafett import history
+
+    have = set(history.local_settings(repo))
+    missing = [key for key in git_settings() if key not in have]
+    info = repo / ".git" / "info" / "attributes"
+    if (
+        not info.is_file()
+        or info.is_symlink()
+        or info.read_text("utf-8", "replace") != DRIVER_ATTRIBUTES
+    ):
+        missing.append("info/attributes")
+    return missing

@@ -252,6 +252,7 @@ class Log:
     add_concern = records.add_concern
     add_measure = records.add_measure
     evaluate_measure = records.evaluate_measure
+    update_measure = records.update_measure
     add_meeting = records.add_meeting
     add_voice = records.add_voice
     set_level = records.set_level

@@ -74,9 +74,7 @@ def _last_author(repo: Path, base: str, head: str, path: str) -> str:
     return author if ids.is_id(author) else ""
 
 
-def merged_text(
-    item: PathMerge, read: Reader, log_id: str, by: tuple[str, str]
-) -> bytes | None:
+def merged_text(item: PathMerge, read: Reader, log_id: str, by: tuple[str, str]) -> bytes | None:
     """The merged plaintext of a file both sides changed; None when this key cannot
     read all three versions."""
     texts = [read(blob) if blob else b"" for blob in (item.base, item.ours, item.theirs)]

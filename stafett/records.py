@@ -23,7 +23,7 @@ from stafett.documents import (
     Note,
     Voice,
 )
-from stafett.errors import UsageError
+from stafett.errors import NoAccess, UsageError
 from stafett.values import check_text, optional_text, parse_choice, parse_date, parse_list
 
 if TYPE_CHECKING:
@@ -72,6 +72,42 @@ def add_measure(
         )
         change.add(doc)
     return doc
+
+
+def update_measure(
+    log: Log,
+    measure: str,
+    *,
+    title: str | None = None,
+    goal: str | None = None,
+    responsible: str | None = None,
+    evaluate_by: date | str | None = None,
+    status: str | None = None,
+) -> Measure:
+    """Change fields of a measure: its author's or the coordinator's to do. Only the
+    fields given change, so two people changing different fields on two laptops
+    both keep their change when they sync."""
+    with transaction.begin(log, "update") as change:
+        target = log.document("measure", measure)
+        assert isinstance(target, Measure)
+        if log.me().id not in (target.created_by, log.profile().coordinator):
+            raise NoAccess("not_author_or_coordinator")
+        fields: dict[str, object] = {}
+        if title is not None:
+            fields["title"] = check_text(title, "title")
+        if goal is not None:
+            fields["goal"] = check_text(goal, "goal")
+        if responsible is not None:
+            fields["responsible"] = log.member(responsible).id
+        if evaluate_by is not None:
+            fields["evaluate_by"] = parse_date(evaluate_by, "evaluate_by")
+        if status is not None:
+            fields["status"] = parse_choice("status", status)
+        if not fields:
+            raise UsageError("nothing_to_change")
+        updated = change.replace(replace(target, **fields))  # type: ignore[arg-type]
+    assert isinstance(updated, Measure)
+    return updated
 
 
 def evaluate_measure(

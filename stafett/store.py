@@ -136,6 +136,11 @@ class Store:
         where = Path(state).expanduser() if state is not None else None
         return cls(root, StoreSettings.from_data(data), identity, clock, where)
 
+    def sibling(self) -> Store:
+        """The same store, key and state for another thread: its own git readers
+        and its own list of damaged documents."""
+        return Store(self.root, self.settings, self.identity, self.clock, self.state)
+
     @property
     def identity(self) -> Identity:
         if self._identity is None:

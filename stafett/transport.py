@@ -15,6 +15,8 @@ import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 from stafett import history
 from stafett.errors import InvalidDocument, StafettError, UsageError
@@ -29,7 +31,7 @@ _REASONS = (
     ("could not resolve host", "remote_no_host"),
     ("could not resolve hostname", "remote_no_host"),
     ("name or service not known", "remote_no_host"),
-    ("connection refused", "remote_refused"),
+    ("connection refused", "remote_connection_refused"),
     ("connection timed out", "remote_timeout"),
     ("timed out", "remote_timeout"),
     ("permission denied", "remote_denied"),
@@ -61,7 +63,7 @@ def parse_url(text: str, base: Path | None = None) -> Remote:
         raise UsageError("remote_bad_url")
     scheme = url.split("://", 1)[0].lower() if "://" in url else ""
     if scheme == "file":
-        return Remote(url, Path(url[len("file://") :]))
+        return Remote(url, Path(url2pathname(urlparse(url).path)))
     if scheme in PROTOCOLS:
         return Remote(url)
     if "::" in url or scheme:

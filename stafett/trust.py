@@ -49,6 +49,7 @@ class Seen:
 
     head: str
     tainted: dict[str, str] = field(default_factory=dict)
+    remote: str = ""  # the remote's head at the last sync: a remote never goes back
 
 
 class Verified:
@@ -70,11 +71,15 @@ class Verified:
         tainted = data.get("tainted")
         if not isinstance(tainted, dict) or not all(map(_kept_entry, tainted.items())):
             return None
-        return Seen(str(data["head"]), dict(tainted))
+        remote = data.get("remote", "")
+        if remote and not commits.SHA_RE.fullmatch(str(remote)):
+            return None
+        return Seen(str(data["head"]), dict(tainted), str(remote))
 
     def set(self, log_id: str, seen: Seen) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({"head": seen.head, "tainted": seen.tainted}, sort_keys=True)
+        fields = {"head": seen.head, "tainted": seen.tainted, "remote": seen.remote}
+        text = json.dumps(fields, sort_keys=True)
         write_text_atomic(self.folder / log_id, text + "\n", private=True)
 
 
@@ -110,7 +115,7 @@ def check(log: Log, snapshot: Snapshot) -> dict[str, str]:
     except NoAccess:
         return {}  # not a member: every read of it is refused anyway
     refuse_doubtful(log, outcome)
-    verified.set(log.id, Seen(head, outcome.tainted))
+    verified.set(log.id, Seen(head, outcome.tainted, seen.remote if seen else ""))
     return outcome.tainted
 
 
@@ -126,7 +131,9 @@ def refuse_doubtful(log: Log, outcome: rights.Outcome) -> None:
 def verified(log: Log, outcome: rights.Outcome) -> None:
     """After a full check: what it found is what later reads go by."""
     if outcome.head and not outcome.structural:
-        log.store.verified.set(log.id, Seen(outcome.head, outcome.tainted))
+        seen = log.store.verified.get(log.id)
+        remote = seen.remote if seen else ""
+        log.store.verified.set(log.id, Seen(outcome.head, outcome.tainted, remote))
 
 
 def committed(log: Log, parent: str | None, sha: str, written: Sequence[str] = ()) -> None:
@@ -135,4 +142,4 @@ def committed(log: Log, parent: str | None, sha: str, written: Sequence[str] = (
     seen = log.store.verified.get(log.id)
     if parent is None or (seen is not None and seen.head == parent):
         tainted = {p: b for p, b in (seen.tainted if seen else {}).items() if p not in written}
-        log.store.verified.set(log.id, Seen(sha, tainted))
+        log.store.verified.set(log.id, Seen(sha, tainted, seen.remote if seen else ""))

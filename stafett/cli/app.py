@@ -51,6 +51,14 @@ MODULES = {
     "export": "bundle",
     "import": "bundle",
     "report": "reports",
+    "remote": "sync",
+    "clone": "sync",
+    "sync": "sync",
+    "status": "sync",
+    "conflicts": "sync",
+    "resolve": "sync",
+    "doctor": "sync",
+    "merge-driver": "sync",
 }
 OPTIONS_WITH_VALUE = ("--store", "--identity", "--lang")
 

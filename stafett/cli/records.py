@@ -101,6 +101,34 @@ def evaluate(
     _saved(ctx, doc)
 
 
+@measure_app.command("update")
+def update_measure(
+    ctx: typer.Context,
+    log: LogArg,
+    measure: Annotated[str, typer.Argument(help="Tiltakets id.")],
+    title: Annotated[str | None, typer.Option("--title", help="Ny tittel.")] = None,
+    goal: Annotated[str | None, typer.Option("--goal", help="Nytt mål.")] = None,
+    responsible: Annotated[str | None, typer.Option("--responsible", help="Kallenavn.")] = None,
+    evaluate_by: Annotated[str | None, typer.Option("--evaluate-by", help="Ny dato.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="planlagt, aktivt, ...")] = None,
+) -> None:
+    """Endre et tiltak (update a measure): bare feltene du oppgir."""
+    doc = (
+        env_of(ctx)
+        .store()
+        .log(log)
+        .update_measure(
+            measure,
+            title=title,
+            goal=goal,
+            responsible=responsible,
+            evaluate_by=evaluate_by,
+            status=status,
+        )
+    )
+    _saved(ctx, doc)
+
+
 @measure_app.command("list")
 def list_measures(
     ctx: typer.Context,
