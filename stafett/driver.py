@@ -15,7 +15,7 @@ from stafett.documents import from_data
 from stafett.errors import StafettError
 from stafett.fsutil import read_regular, write_atomic
 from stafett.layout import MARKER_FILE, parse_document
-from stafett.membership import _audience
+from stafett.membership import audience_of
 from stafett.merge import Side, merge_data
 from stafett.schema import validate
 
@@ -43,7 +43,7 @@ def merge_files(store: Store, repo: Path, base: Path, ours: Path, theirs: Path, 
         validate(str(data["kind"]), yamlio.jsonable(data), rel)
         text = yamlio.dump_checked(from_data(data).to_data(), rel).encode("utf-8")
         members = log.members()
-        audience = _audience(text, rel, log.id)
+        audience = audience_of(text, rel, log.id)
         write_atomic(ours, crypto.encrypt(text, transaction.recipients(log, audience, members)))
     except (StafettError, ValueError, TypeError):
         return False

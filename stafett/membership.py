@@ -374,7 +374,7 @@ def reencrypt(log: Log, change: Transaction, old: MemberList, new: MemberList) -
             continue
         try:
             plain = crypto.decrypt(log.read_raw(rel), log.store.identity, rel)
-            audience = _audience(plain, rel, log.id)
+            audience = audience_of(plain, rel, log.id)
         except NoAccess:
             skipped += 1
             continue
@@ -390,7 +390,7 @@ def reencrypt(log: Log, change: Transaction, old: MemberList, new: MemberList) -
     return done, skipped
 
 
-def _audience(plain: bytes, rel: str, log_id: str) -> tuple[str, ...] | None:
+def audience_of(plain: bytes, rel: str, log_id: str) -> tuple[str, ...] | None:
     """Only the audience: the text is re-encrypted as it is, so it is not parsed
     into a document (nor validated) here; verify does that. A document bound to
     another log is never re-encrypted into this one."""

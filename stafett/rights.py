@@ -281,7 +281,7 @@ def _check_merge(checker: Checker, state: State, commit: commits.Commit) -> list
             raise
         wrong = str(exc.params.get("file", "?"))
     if wrong is not None:
-        return [InvalidDocument("commit_merge_wrong", commit=short, file=_shown(wrong))]
+        return [InvalidDocument("commit_merge_wrong", commit=short, file=shown_path(wrong))]
     members = checker.document(f"{commit.hash}:{MEMBERS}", MEMBERS)
     if isinstance(members, MemberList) and any(
         isinstance(old, MemberList) and _rekeyed(old, members)
@@ -365,7 +365,7 @@ def _check_entry(
             return InvalidDocument("commit_forbidden_file", commit=short, file=path)
         return _check_root(checker, state, commit, signer, entry)
     if path in PLAIN_FILES or not kind or path.count("/") != 1 or not path.endswith(SUFFIX):
-        return InvalidDocument("commit_forbidden_file", commit=short, file=_shown(path))
+        return InvalidDocument("commit_forbidden_file", commit=short, file=shown_path(path))
     if kind in COORDINATOR_KINDS and not coordinator:
         return InvalidDocument("commit_not_coordinator", commit=short)
     if kind in FIRST_ONLY_KINDS:
@@ -570,5 +570,5 @@ def _handle(checker: Checker, member_id: str) -> str:
     return member.handle if member else ids.short(member_id)
 
 
-def _shown(path: str) -> str:
+def shown_path(path: str) -> str:
     return "".join(c if c.isprintable() else "?" for c in path[:120])

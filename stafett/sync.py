@@ -25,7 +25,7 @@ from stafett.documents import MemberList
 from stafett.errors import Conflict, InvalidDocument, NoAccess, NotFound, StafettError
 from stafett.fsutil import STORE_LOCK, locked, write_all
 from stafett.layout import MARKER_FILE, install_settings, is_own_file, parse_document
-from stafett.membership import _audience
+from stafett.membership import audience_of
 from stafett.trust import Seen
 
 if TYPE_CHECKING:
@@ -192,7 +192,7 @@ def _check_tree_entries(repo: Path, sha: str) -> None:
         if meta.split()[0] != b"100644" or not (
             path in rights.PLAIN_FILES or rights.DOCUMENT_PATH.fullmatch(path)
         ):
-            raise InvalidDocument("remote_odd_file", file=rights._shown(path))
+            raise InvalidDocument("remote_odd_file", file=rights.shown_path(path))
 
 
 def _fast_forward(log: Log, ours: str, theirs: str) -> None:
@@ -261,7 +261,7 @@ def _merge(log: Log, ours: str, theirs: str) -> Made:
         if text is None:
             raise Conflict("merge_unreadable", log=log.short_id, file=_doc_name(path))
         conflicts += bool(yamlio.load(text, path).get("conflicts"))
-        audience = _audience(text, path, log.id)
+        audience = audience_of(text, path, log.id)
         written[path] = crypto.encrypt(text, transaction.recipients(log, audience, merged_members))
     sha = _commit_merge(log, written, ours, theirs, merged_members)
     return Made(sha, conflicts, left)
@@ -284,7 +284,7 @@ def _kept(
     if plain is None:
         differs = {m.id for m in side.current} != {m.id for m in merged.current}
         return None, int(differs)
-    audience = _audience(plain, item.path, log.id)
+    audience = audience_of(plain, item.path, log.id)
     before = transaction.recipients(log, audience, side)
     after = transaction.recipients(log, audience, merged)
     return (crypto.encrypt(plain, after) if before != after else None), 0

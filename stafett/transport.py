@@ -20,6 +20,7 @@ from urllib.request import url2pathname
 
 from stafett import history
 from stafett.errors import InvalidDocument, StafettError, UsageError
+from stafett.rights import shown_path
 
 REMOTE = "origin"
 TRACKING = f"refs/remotes/{REMOTE}/{history.BRANCH}"
@@ -97,7 +98,7 @@ def create_bare(remote: Remote) -> bool:
     if folder is None or (folder / "HEAD").exists():
         return False
     if folder.exists() and any(folder.iterdir()):
-        raise UsageError("remote_not_empty", folder=_shown(folder.name))
+        raise UsageError("remote_not_empty", folder=shown_path(folder.name))
     folder.mkdir(parents=True, exist_ok=True)
     history.git(folder, "init", "-q", "--bare", "-b", history.BRANCH, "--template=")
     for key in ("receive.denyNonFastForwards", "receive.denyDeletes"):
@@ -184,10 +185,6 @@ def _user_setting(name: str) -> str:
 
 def _helpers() -> tuple[str, ...]:
     return _user_values("credential.helper", "system") + _user_values("credential.helper", "global")
-
-
-def _shown(text: str) -> str:
-    return "".join(c if c.isprintable() else "?" for c in text[:120])
 
 
 def check_log_config(repo: Path) -> None:

@@ -81,6 +81,7 @@ class LogSummary:
     unreadable: int
     notices: tuple[Notice, ...] = ()
     provenance: Provenance | None = None
+    conflicts: int = 0  # documents a merge left with two values in a field
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,7 @@ def summarize(log: Log, today: date | None = None) -> LogSummary:
         unreadable=log.unreadable,
         notices=consent_overview(log, today, [d for d in docs if isinstance(d, Consent)]).notices,
         provenance=next((d for d in docs if isinstance(d, Provenance)), None),
+        conflicts=sum(1 for d in (profile, members, *docs) if d.conflicts),
     )
 
 

@@ -52,12 +52,14 @@ def test_two_laptops_over_a_folder_remote_keep_every_edit(world: World, tmp_path
     for laptop in (nora, kari):
         listed = laptop.run("conflicts", short).out
         assert "Samtaler hver uke" in listed and "Samtaler annenhver uke" in listed
+        assert "Konflikter å avgjøre: 1" in laptop.run("show", short).out
     kari.run("resolve", short, shared[:8], "--keep", "mine")
     kari.run("sync", short)
     nora.run("sync", short)
     for laptop in (nora, kari):
         assert "Samtaler annenhver uke" in measures(laptop, log_id)
         assert "Ingen konflikter" in laptop.run("conflicts", short).out
+        assert "Konflikter å avgjøre" not in laptop.run("show", short).out
         laptop.run("verify", short)
     assert nora.head(log_id) == kari.head(log_id)
     history = nora.run("history", short).out

@@ -177,7 +177,7 @@ def doctor(
     log: Annotated[str | None, typer.Argument(help="Loggens id; uten: alle.")] = None,
     repair: Annotated[bool, typer.Option("--repair", help="Legg inn det som mangler.")] = False,
 ) -> None:
-    """Kontroller loggenes git-oppsett (doctor): textconv, flettedriver og fremmede innstillinger."""
+    """Kontroller loggenes git-oppsett (doctor): textconv, flettedriver, fremmede innstillinger."""
     from stafett.doctor import examine
 
     env = env_of(ctx)

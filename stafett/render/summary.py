@@ -43,11 +43,18 @@ def summary_text(s: LogSummary, lang: str) -> str:
     lines += [f"  {d(v.date)} ({v.how}): «{v.words.strip()}»" for v in s.voices]
     if not s.voices:
         lines.append("  " + L("none", lang))
+    return "\n".join(lines + _warnings(s, lang))
+
+
+def _warnings(s: LogSummary, lang: str) -> list[str]:
+    lines = []
     if s.notices:
         lines += ["", *(f"! {text(n.key, lang, age=n.age)}" for n in s.notices)]
+    if s.conflicts:
+        lines += ["", "! " + L("conflict_flag", lang, count=s.conflicts, log=short(s.id))]
     if s.unreadable:
         lines += ["", L("unreadable_docs", lang, count=s.unreadable)]
-    return "\n".join(lines)
+    return lines
 
 
 def _provenance(s: LogSummary, lang: str) -> list[str]:
