@@ -33,7 +33,9 @@ class Side:
 def merge_data(base: dict[str, Any] | None, ours: Side, theirs: Side) -> dict[str, Any]:
     """The merged document data; disagreements are recorded in it."""
     found: list[dict[str, Any]] = []
-    merged = _merge(base or {}, ours.data, theirs.data, (), (ours.by, theirs.by), found)
+    merged: dict[str, Any] = _merge(
+        base or {}, ours.data, theirs.data, (), (ours.by, theirs.by), found
+    )
     base_conflicts = (base or {}).get(CONFLICTS, [])
     kept = _set_merge(base_conflicts, ours.data.get(CONFLICTS, []), theirs.data.get(CONFLICTS, []))
     fields = {c["field"] for c in found}
@@ -45,7 +47,12 @@ def merge_data(base: dict[str, Any] | None, ours: Side, theirs: Side) -> dict[st
 
 
 def _merge(
-    base: Any, ours: Any, theirs: Any, path: tuple[str, ...], by: tuple[str, str], found: list
+    base: Any,
+    ours: Any,
+    theirs: Any,
+    path: tuple[str, ...],
+    by: tuple[str, str],
+    found: list[dict[str, Any]],
 ) -> Any:
     if _same(ours, theirs):
         return ours
@@ -66,8 +73,13 @@ def _merge(
 
 
 def _merge_dicts(
-    base: dict, ours: dict, theirs: dict, path: tuple[str, ...], by: tuple[str, str], found: list
-) -> dict:
+    base: dict[str, Any],
+    ours: dict[str, Any],
+    theirs: dict[str, Any],
+    path: tuple[str, ...],
+    by: tuple[str, str],
+    found: list[dict[str, Any]],
+) -> dict[str, Any]:
     merged = {}
     for key in [*ours, *(k for k in theirs if k not in ours)]:
         if not path and key == CONFLICTS:
@@ -86,8 +98,13 @@ def _merge_dicts(
 
 
 def _merge_keyed(
-    base: list, ours: list, theirs: list, path: tuple[str, ...], by: tuple[str, str], found: list
-) -> list:
+    base: list[Any],
+    ours: list[Any],
+    theirs: list[Any],
+    path: tuple[str, ...],
+    by: tuple[str, str],
+    found: list[dict[str, Any]],
+) -> list[Any]:
     """Entries with an id (members): merged entry by entry, in our order, then theirs'
     new ones. An entry one side dropped and the other changed is kept."""
     old = {e["id"]: e for e in base}
@@ -108,14 +125,14 @@ def _merge_keyed(
     return merged
 
 
-def _set_merge(base: list, ours: list, theirs: list) -> list:
+def _set_merge(base: list[Any], ours: list[Any], theirs: list[Any]) -> list[Any]:
     """Items either side added stay; items either side removed go."""
     kept = [x for x in ours if _has(theirs, x) or not _has(base, x)]
     return kept + [x for x in theirs if not _has(ours, x) and not _has(base, x)]
 
 
 def _disagree(
-    ours: Any, theirs: Any, path: tuple[str, ...], by: tuple[str, str], found: list
+    ours: Any, theirs: Any, path: tuple[str, ...], by: tuple[str, str], found: list[dict[str, Any]]
 ) -> Any:
     """Both values kept; the one whose text sorts first stands in the field."""
     if path and path[0] in FIXED:
@@ -130,11 +147,11 @@ def _disagree(
     return values[0]["value"]
 
 
-def _keyed(items: list) -> bool:
+def _keyed(items: list[Any]) -> bool:
     return all(isinstance(e, dict) and isinstance(e.get("id"), str) for e in items)
 
 
-def _has(items: list, wanted: Any) -> bool:
+def _has(items: list[Any], wanted: Any) -> bool:
     return any(_same(x, wanted) for x in items)
 
 
@@ -150,7 +167,7 @@ def _text(value: Any) -> str:
 
 def resolve(data: dict[str, Any], field: str, value: Any) -> dict[str, Any]:
     """`data` with `field` (as a conflict names it) set to `value` and its conflict gone."""
-    out = _copy(data)
+    out: dict[str, Any] = _copy(data)
     *parents, last = field.split(".")
     target: Any = out
     for part in parents:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from stafett import commits, ids, yamlio
+from stafett import commits, history, ids, yamlio
 from stafett.documents import from_data
 from stafett.errors import InvalidDocument
 from stafett.layout import parse_document
@@ -69,7 +69,7 @@ def last_authors(repo: Path, base: str, ours: str, theirs: str, path: str) -> tu
 
 
 def _last_author(repo: Path, base: str, head: str, path: str) -> str:
-    out = commits.git(repo, "log", "-1", "--format=%H", f"^{base}", head, "--", path).strip()
+    out = history.git(repo, "log", "-1", "--format=%H", f"^{base}", head, "--", path).strip()
     author = commits.read_commit(repo, out).author if commits.SHA_RE.fullmatch(out) else ""
     return author if ids.is_id(author) else ""
 

@@ -305,7 +305,8 @@ def _members_after(
     else:
         by = merges.last_authors(log.path, base, *heads, rights.MEMBERS)
         text = merges.merged_text(item, reader.plain, log.id, by)
-        found = parse_document(text, rights.MEMBERS, log.id) if text else None
+        parsed = parse_document(text, rights.MEMBERS, log.id) if text else None
+        found = parsed if isinstance(parsed, MemberList) else None
     if not isinstance(found, MemberList):
         raise NoAccess("not_member")
     return found
