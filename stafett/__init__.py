@@ -55,6 +55,9 @@ _EXPORTS = {
     "MeasureView": "views",
     "log_history": "views",
     "summarize": "views",
+    "Synced": "sync",
+    "Status": "sync",
+    "FieldConflict": "conflicts",
 }
 __all__ = sorted(_EXPORTS)
 
@@ -67,6 +70,7 @@ def __getattr__(name: str) -> object:
 
 
 if TYPE_CHECKING:
+    from stafett.conflicts import FieldConflict as FieldConflict
     from stafett.crypto import Identity as Identity
     from stafett.documents import Child as Child
     from stafett.documents import Concern as Concern
@@ -97,6 +101,8 @@ if TYPE_CHECKING:
     from stafett.reports import run_report as run_report
     from stafett.store import Logs as Logs
     from stafett.store import Store as Store
+    from stafett.sync import Status as Status
+    from stafett.sync import Synced as Synced
     from stafett.verify import VerifyReport as VerifyReport
     from stafett.verify import verify_log as verify_log
     from stafett.views import HistoryEntry as HistoryEntry

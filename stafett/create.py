@@ -21,7 +21,7 @@ from stafett.documents import (
 )
 from stafett.errors import Conflict, UsageError
 from stafett.fsutil import STORE_LOCK, locked, write_text_atomic
-from stafett.layout import ATTRIBUTES, MARKER_FILE, install_settings, marker_text
+from stafett.layout import ATTRIBUTES, MARKER_FILE, STAGING_PREFIX, install_settings, marker_text
 from stafett.log import Log
 from stafett.people import with_signing_key
 from stafett.schoolyear import school_year
@@ -34,7 +34,6 @@ from stafett.values import (
     parse_date,
 )
 
-STAGING_PREFIX = ".new-"
 OLDEST = 25  # BTI follows children and young people up to 24
 
 if TYPE_CHECKING:

@@ -27,13 +27,11 @@ _MARKER = re.compile(rb"^log_id: ([0-9a-hjkmnp-tv-z]{20})$", re.M)
 
 def merge_files(store: Store, repo: Path, base: Path, ours: Path, theirs: Path, rel: str) -> bool:
     """True when the merged file has no conflict left."""
-    from stafett.log import Log
-
     try:
         found = _MARKER.search(read_regular(repo / MARKER_FILE, MARKER_FILE, 4096))
         if found is None:
             return False
-        log = Log(store, found.group(1).decode("ascii"), repo)
+        log = store.log_at(found.group(1).decode("ascii"), repo)
         texts = [_plain(store, p) for p in (base, ours, theirs)]
         mine, other = (parse_document(t, rel, log.id) for t in texts[1:] if t is not None)
         old = parse_document(texts[0], rel, log.id).to_data() if texts[0] else None

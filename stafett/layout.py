@@ -22,6 +22,7 @@ from stafett.schema import validate
 from stafett.upgrade import upgrade
 
 MARKER_FILE = "stafett.yaml"
+STAGING_PREFIX = ".new-"  # a log being built or cloned, in a hidden folder under logs/
 ATTRIBUTES = "*.age binary diff=stafett\n"
 
 

@@ -36,7 +36,9 @@ from stafett.snapshot import Snapshot
 from stafett.views import MeasureView, measure_views
 
 if TYPE_CHECKING:
+    from stafett.conflicts import FieldConflict
     from stafett.store import Store
+    from stafett.sync import Status, Synced
 
 Audience = Sequence[str] | str | None
 KIND_FOLDERS = frozenset(k for k in DOCUMENT_CLASSES if k not in ROOT_KINDS)
@@ -259,6 +261,36 @@ class Log:
     add_note = records.add_note
     close = records.close
     quarantine = quarantine_document
+
+    # --- the relay between laptops (stafett.sync, stafett.conflicts) ----------
+
+    def set_remote(self, url: str) -> str:
+        """Where this log syncs: a folder, file://, ssh://, git:// or https://."""
+        from stafett.sync import set_remote
+
+        return set_remote(self, url)
+
+    def sync(self) -> Synced:
+        """Fetch, check, merge and push; raises what stops it (see stafett.sync)."""
+        from stafett.sync import sync
+
+        return sync(self)
+
+    def status(self) -> Status:
+        from stafett.sync import status
+
+        return status(self)
+
+    def conflicts(self) -> list[FieldConflict]:
+        from stafett.conflicts import conflicts
+
+        return conflicts(self)
+
+    def resolve(self, doc: str, keep: str, field: str | None = None) -> Document:
+        """Keep `mine`, `theirs`, `first` or `second` of a document's conflicts."""
+        from stafett.conflicts import resolve
+
+        return resolve(self, doc, keep, field)
 
     # --- what a transaction reads and leaves behind ---------------------------
 

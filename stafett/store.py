@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Unpack
+from typing import TYPE_CHECKING, Unpack
 
 from stafett import crypto, ids, yamlio
 from stafett.clock import SYSTEM, Clock
@@ -21,6 +21,9 @@ from stafett.schema import validate
 from stafett.settings import STORE_FILE, STORE_LANGUAGES, StoreSettings
 from stafett.snapshot import Readers
 from stafett.trust import Verified, default_state_path
+
+if TYPE_CHECKING:
+    from stafett.sync import Synced
 
 LOGS_DIR = "logs"
 
@@ -197,6 +200,10 @@ class Store:
             return []
         return sorted(p.name for p in folder.iterdir() if ids.is_id(p.name) and p.is_dir())
 
+    def log_at(self, log_id: str, path: Path | None = None) -> Log:
+        """A log by its full id, at its place or (while it is built) elsewhere."""
+        return Log(self, log_id, path)
+
     def log(self, ref: str) -> Log:
         return Log(self, ids.resolve(ref, self.log_ids(), "log"))
 
@@ -210,6 +217,20 @@ class Store:
         """One of the batch reports (due, transitions, consent, retention, stats)
         over every log the caller can read; see stafett.reports.ReportArgs."""
         return run_report(self, name, **args)
+
+    def clone(self, url: str) -> Log:
+        """Join a log you are a member of from its remote (see stafett.sync)."""
+        from stafett.sync import clone
+
+        return clone(self, url)
+
+    def sync_all(
+        self, progress: Callable[[int, int], None] | None = None, workers: int = 4
+    ) -> list[Synced]:
+        """Sync every log; one that fails is reported in its result, not raised."""
+        from stafett.sync import sync_many
+
+        return sync_many(self, self.log_ids(), progress, workers)
 
     def find(self, text: str) -> list[Log]:
         wanted = text.strip().casefold()

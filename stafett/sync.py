@@ -24,7 +24,13 @@ from stafett import commits, crypto, history, ids, merges, rights, transaction, 
 from stafett.documents import MemberList
 from stafett.errors import Conflict, InvalidDocument, NoAccess, NotFound, StafettError
 from stafett.fsutil import STORE_LOCK, locked, write_all
-from stafett.layout import MARKER_FILE, install_settings, is_own_file, parse_document
+from stafett.layout import (
+    MARKER_FILE,
+    STAGING_PREFIX,
+    install_settings,
+    is_own_file,
+    parse_document,
+)
 from stafett.membership import audience_of
 from stafett.trust import Seen
 
@@ -96,10 +102,8 @@ def sync_many(
 
 
 def _sync_reported(store: Store, log_id: str) -> Synced:
-    from stafett.log import Log
-
     try:
-        return sync(Log(store, log_id))
+        return sync(store.log_at(log_id))
     except transport.RemoteError as exc:
         return Synced(log_id, "unreachable", error=exc)
     except NotFound as exc:
@@ -383,6 +387,7 @@ def _doc_name(path: str) -> str:
 def _remember(log: Log, head: str, remote: str) -> None:
     """What this user has now verified of the log, and where the remote stands. A
     log with files in doubt keeps its old head, so the next read checks it whole."""
+    history.git(log.path, "update-ref", "-m", "stafett: sync", transport.TRACKING, remote)
     verified = log.store.verified
     seen = verified.get(log.id)
     if seen is not None and seen.tainted:
@@ -394,9 +399,6 @@ def _remember(log: Log, head: str, remote: str) -> None:
 def clone(store: Store, url: str) -> Log:
     """Join a log you are a member of from its remote: fetched into a hidden folder,
     checked from its first commit, and only then put among the store's logs."""
-    from stafett.create import STAGING_PREFIX
-    from stafett.log import Log
-
     remote = transport.parse_url(url)
     store.unlock()
     with locked(store.root / STORE_LOCK, "store_locked"):
@@ -411,7 +413,7 @@ def clone(store: Store, url: str) -> Log:
                 raise Conflict("log_exists", log=ids.short(log_id))
             _check_tree_entries(staging, theirs)
             history.git(staging, "update-ref", "refs/heads/main", theirs)
-            log = Log(store, log_id, staging)
+            log = store.log_at(log_id, staging)
             outcome = rights.check(log, theirs)
             if outcome.problems:
                 why = outcome.problems[0]
@@ -425,7 +427,7 @@ def clone(store: Store, url: str) -> Log:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-    return Log(store, log_id)
+    return store.log_at(log_id)
 
 
 def _log_id(repo: Path, head: str) -> str:
