@@ -6,6 +6,7 @@ from pathlib import Path
 
 from stafett.errors import ExitCode
 from tests.laptops import Laptop, measures, two_laptops
+from tests.leaks import leaks
 from tests.world import World
 
 
@@ -64,5 +65,8 @@ def test_two_laptops_over_a_folder_remote_keep_every_edit(world: World, tmp_path
     assert nora.head(log_id) == kari.head(log_id)
     history = nora.run("history", short).out
     assert "synkronisert" in history
+    needles = ["Åse", "Ødegård", "Bjørkly", "Samtaler", "svømmehallen", "trygg", "Kari", "Nora"]
+    for repo in (nora.log_dir(log_id), kari.log_dir(log_id), tmp_path / "delt" / "åse.git"):
+        assert leaks(repo, needles) == []
     bad = nora.run("sync", short, "--all", code=int(ExitCode.USAGE))
     assert "Oppgi én logg" in bad.err
