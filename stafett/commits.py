@@ -67,9 +67,18 @@ def changes(repo: Path, until: str, since: str | Sequence[str] | None = None) ->
     name or date anyone typed can shift a field."""
     excluded = [since] if isinstance(since, str) else list(since or ())
     span = [*(f"^{sha}" for sha in excluded), until]
+    return _listed(repo, "--first-parent", "-m", *span)
+
+
+def side(repo: Path, base: str, head: str) -> list[Commit]:
+    """Every commit but merges after `base` up to `head`, on any line, oldest first."""
+    return _listed(repo, "--no-merges", f"^{base}", head)
+
+
+def _listed(repo: Path, *args: str) -> list[Commit]:
     out = git_bytes(
         repo, "log", "-z", "--reverse", "--root", "--raw", "--no-renames", "--no-abbrev",
-        "--first-parent", "-m", "--format=%x01%H", *span, "--",
+        "--format=%x01%H", *args, "--",
     )  # fmt: skip
     listed: list[tuple[str, list[Entry]]] = []
     tokens = out.split(b"\0")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from stafett import history, ids
-from stafett.layout import install_settings, missing_settings
+from stafett.layout import foreign_values, install_settings, missing_settings
 
 if TYPE_CHECKING:
     from stafett.log import Log
@@ -15,9 +15,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Examined:
-    """What is missing (and was put in, with `repaired`), and what is foreign: a
-    setting someone else wrote is shown by name and left for the user to remove,
-    since stafett refuses to sync such a log."""
+    """What is missing or not as stafett writes it (put right, with `repaired`),
+    and what is foreign: a setting someone else wrote is shown by name and left for
+    the user to remove, since stafett refuses to sync such a log."""
 
     log_id: str
     missing: tuple[str, ...]
@@ -36,8 +36,9 @@ class Examined:
 def examine(log: Log, repair: bool = False) -> Examined:
     history.check_config(log.path)
     missing = tuple(missing_settings(log.path))
+    wrong = foreign_values(log.path)
     foreign = tuple(history.unexpected_settings(log.path))
-    if repair and missing:
+    if repair and (missing or wrong):
         install_settings(log.path)
-        return Examined(log.id, missing, foreign, repaired=not foreign)
-    return Examined(log.id, missing, foreign)
+        return Examined(log.id, (*missing, *wrong), foreign, repaired=True)
+    return Examined(log.id, (*missing, *wrong), foreign)

@@ -83,7 +83,9 @@ EXPECTED_SETTINGS = frozenset(
 # else this process's.
 _ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar("git_environ", default=None)
 # A log's git settings read once per command, not once per git call.
-_SETTINGS: ContextVar[dict[Path, list[str]] | None] = ContextVar("git_settings", default=None)
+_SETTINGS: ContextVar[dict[Path, list[tuple[str, str]]] | None] = ContextVar(
+    "git_settings", default=None
+)
 
 
 @contextlib.contextmanager
@@ -176,13 +178,18 @@ def check_config(repo: Path) -> None:
 def local_settings(repo: Path) -> list[str]:
     """The names set in a log's own git config, with what it includes; reading them
     runs nothing. Read once per command (see `environment`)."""
+    return [name for name, _ in local_config(repo)]
+
+
+def local_config(repo: Path) -> list[tuple[str, str]]:
+    """Each setting of a log's own git config, name (as git prints it) and value."""
     cache = _SETTINGS.get()
     if cache is not None and repo in cache:
         return cache[repo]
     exe, env = runtime()
     try:
         result = subprocess.run(
-            [exe, "config", "--local", "--includes", "--name-only", "--list"],
+            [exe, "config", "--local", "--includes", "--list", "-z"],
             cwd=repo,
             env=env,
             capture_output=True,
@@ -192,10 +199,13 @@ def local_settings(repo: Path) -> list[str]:
     except subprocess.TimeoutExpired:
         raise InvalidDocument("git_stalled", file=repo.name, seconds=int(deadline())) from None
     out = result.stdout.decode("utf-8", "replace") if result.returncode == 0 else ""
-    names = [n for n in out.splitlines() if n]
+    found = []
+    for record in filter(None, out.split("\0")):
+        name, _, value = record.partition("\n")
+        found.append((name, value))
     if cache is not None:
-        cache[repo] = names
-    return names
+        cache[repo] = found
+    return found
 
 
 def forget_settings(repo: Path) -> None:

@@ -3,6 +3,7 @@ decrypted file becomes a document bound to the path it was found at."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -16,12 +17,18 @@ from stafett.documents import (
     document_path,
     from_data,
 )
-from stafett.errors import InvalidDocument
+from stafett.errors import InvalidDocument, StafettError
+from stafett.fsutil import read_regular
 from stafett.ids import is_id
 from stafett.schema import validate
 from stafett.upgrade import upgrade
 
 MARKER_FILE = "stafett.yaml"
+# The only names a document can have; nothing else is ever read, so nothing else
+# is kept in doubt (or written into the user's record of it).
+DOCUMENT_PATH = re.compile(
+    r"(log|members)\.yaml\.age|[a-z]{2,20}/[0-9a-hjkmnp-tv-z]{20}\.yaml\.age"
+)
 STAGING_PREFIX = ".new-"  # a log being built or cloned, in a hidden folder under logs/
 ATTRIBUTES = "*.age binary diff=stafett\n"
 
@@ -91,22 +98,19 @@ def git_settings() -> dict[str, str]:
     }
 
 
-def install_settings(repo: Path) -> None:
-    """The log's git settings and the merge driver's attribute, where missing."""
+def install_settings(repo: Path, replace: bool = True) -> None:
+    """The log's git settings and the merge driver's attribute, where missing, and
+    with `replace` where not as stafett writes them (`doctor --repair`)."""
     from stafett import history
     from stafett.fsutil import write_text_atomic
 
-    have = set(history.local_settings(repo))
+    have = dict(history.local_config(repo))
     for key, value in git_settings().items():
-        if key not in have:
-            history.git(repo, "config", key, value)
+        if key not in have or (replace and have[key] != value):
+            history.git(repo, "config", "--replace-all", key, value)
     history.forget_settings(repo)
-    info = repo / ".git" / "info" / "attributes"
-    if (
-        not info.is_file()
-        or info.is_symlink()
-        or info.read_text("utf-8", "replace") != DRIVER_ATTRIBUTES
-    ):
+    if not _attributes_set(repo):
+        info = repo / ".git" / "info" / "attributes"
         info.parent.mkdir(exist_ok=True)
         write_text_atomic(info, DRIVER_ATTRIBUTES)
 
@@ -115,13 +119,25 @@ def missing_settings(repo: Path) -> list[str]:
     """What `install_settings` would add."""
     from stafett import history
 
-    have = set(history.local_settings(repo))
+    have = dict(history.local_config(repo))
     missing = [key for key in git_settings() if key not in have]
+    return missing + ([] if _attributes_set(repo) else ["info/attributes"])
+
+
+def foreign_values(repo: Path) -> list[str]:
+    """stafett's own settings with a value it did not write: a program there would
+    run at plain `git log -p` or `git pull`."""
+    from stafett import history
+
+    wanted = git_settings()
+    return sorted(
+        {key for key, value in history.local_config(repo) if key in wanted and wanted[key] != value}
+    )
+
+
+def _attributes_set(repo: Path) -> bool:
     info = repo / ".git" / "info" / "attributes"
-    if (
-        not info.is_file()
-        or info.is_symlink()
-        or info.read_text("utf-8", "replace") != DRIVER_ATTRIBUTES
-    ):
-        missing.append("info/attributes")
-    return missing
+    try:
+        return read_regular(info, "attributes", 4096) == DRIVER_ATTRIBUTES.encode()
+    except StafettError:
+        return False

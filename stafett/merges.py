@@ -18,7 +18,7 @@ from pathlib import Path
 from stafett import commits, history, ids, yamlio
 from stafett.documents import from_data
 from stafett.errors import InvalidDocument
-from stafett.layout import parse_document
+from stafett.layout import DOCUMENT_PATH, parse_document
 from stafett.merge import Side, merge_data
 from stafett.schema import validate
 
@@ -103,30 +103,50 @@ def check_tree(
         made = result[path].new if path in result else item.ours
         kept = item.kept
         if kept is not None:
-            sound = made == kept or (bool(made) and bool(kept) and _same_text(read, made, kept))
+            sound = made == kept or (
+                bool(made) and bool(kept) and _is_document(path) and _same_text(read, made, kept)
+            )
         else:
             by = last_authors(repo, base, ours, theirs, path)
-            sound = bool(made) and check_merged(item, made, read, log_id, by)
+            sound = bool(made) and _is_document(path) and check_merged(item, made, read, log_id, by)
         if not sound:
             return path
     return None
 
 
+def _is_document(path: str) -> bool:
+    """Only an encrypted document may be encrypted again or merged; a plain file
+    (.gitattributes, stafett.yaml) stays exactly as one side has it."""
+    return DOCUMENT_PATH.fullmatch(path) is not None
+
+
 def _same_text(read: Reader, one: str, other: str) -> bool:
-    """Re-encrypted as it was; unknown (so allowed) where this key cannot read both."""
-    a, b = read(one), read(other)
-    return a is None or b is None or a == b
+    """Encrypted again with its text as it was. A merge only ever takes readers away
+    (those the merged member list no longer has), so a file this key could read
+    must stay readable to it, with the same text; one it could not read must stay
+    unreadable (nobody can say what such a file holds)."""
+    before, after = read(other), read(one)
+    return before == after
 
 
 def check_merged(
     item: PathMerge, made: str, read: Reader, log_id: str, by: tuple[str, str]
 ) -> bool:
-    """A file both sides changed holds exactly their field-by-field merge (unknown,
-    so allowed, where this key cannot read the three versions)."""
+    """A file both sides changed holds exactly their field-by-field merge. Where
+    this key cannot read all three versions, the merge is readable to it exactly
+    when a side was, in that side's author's name."""
     try:
         expected = merged_text(item, read, log_id, by)
     except InvalidDocument:
         return False
-    if expected is None:
-        return True
-    return read(made) == expected
+    if expected is not None:
+        return read(made) == expected
+    sides = [t for t in (read(item.ours), read(item.theirs)) if t is not None]
+    text = read(made)
+    if text is None or not sides:
+        return text is None and not sides
+    try:
+        authors = {parse_document(t, item.path, log_id).created_by for t in (*sides, text)}
+    except InvalidDocument:
+        return False
+    return len(authors) == 1

@@ -59,6 +59,14 @@ SYNC: dict[str, tuple[str, str]] = {
         "Remote for loggen {log} inneholder ikke lenger endringen {commit}, som du har synkronisert før: noen har satt den tilbake. Ingenting er hentet eller endret.",
         "The remote of the log {log} no longer holds the change {commit}, which you synced before: someone set it back. Nothing was fetched or changed.",
     ),
+    "local_refused": (
+        "Loggen {log} har endringen {commit} her på maskinen, og den bryter loggens regler: {why} Ingenting er sendt eller slått sammen. Kjør «stafett verify {log}».",
+        "The log {log} holds the change {commit} on this computer, and it breaks the log's rules: {why} Nothing was sent or merged. Run 'stafett verify {log}'.",
+    ),
+    "merge_refused": (
+        "Loggen {log} ble ikke slått sammen med remote: {why} Ingenting er endret.",
+        "The log {log} was not merged with its remote: {why} Nothing was changed.",
+    ),
     "remote_unrelated": (
         "Remote for loggen {log} har en annen historikk enn loggen; ingenting er slått sammen.",
         "The remote of the log {log} holds another history than the log; nothing was merged.",
@@ -111,6 +119,10 @@ SYNC: dict[str, tuple[str, str]] = {
     "commit_merge_side": (
         "Sammenslåingen {commit} tar inn endringen {side}, som bryter loggens regler.",
         "The merge {commit} brings in the change {side}, which breaks the log's rules.",
+    ),
+    "commit_merge_standing": (
+        "Sammenslåingen {commit} tar inn endringen {side}, gjort av en som på den andre siden har gått ut av loggen eller gitt fra seg stafettpinnen. Legg medlemmet til igjen (eller ta stafettpinnen tilbake) på den andre siden hvis endringen skal være med.",
+        "The merge {commit} brings in the change {side}, made by someone who on the other side has left the log or handed over the baton. Add the member again (or take the baton back) on the other side if the change is to stay.",
     ),
     "commit_merge_wrong": (
         "Sammenslåingen {commit} gir ikke det de to sidene skrev i {file}: noe er tapt eller lagt til.",

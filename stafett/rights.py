@@ -9,7 +9,6 @@ cannot read, one is not shown either.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -17,7 +16,7 @@ from stafett import commits, crypto, ids, merges, signing
 from stafett.documents import ROOT_KINDS, SUFFIX, Document, LogProfile, Member, MemberList
 from stafett.errors import InvalidDocument, NoAccess, StafettError
 from stafett.fsutil import MAX_DOCUMENT
-from stafett.layout import MARKER_FILE, parse_document
+from stafett.layout import DOCUMENT_PATH, MARKER_FILE, parse_document
 from stafett.snapshot import Snapshot
 
 if TYPE_CHECKING:
@@ -26,11 +25,6 @@ if TYPE_CHECKING:
 FIRST_ACTIONS = ("open", "import")  # a log's first commit: opened here, or imported
 PLAIN_FILES = frozenset({".gitattributes", MARKER_FILE})
 PROFILE, MEMBERS = (f"{kind}{SUFFIX}" for kind in ROOT_KINDS)
-# The only names a document can have; nothing else is ever read, so nothing else
-# is kept in doubt (or written into the user's record of it).
-DOCUMENT_PATH = re.compile(
-    r"(log|members)\.yaml\.age|[a-z]{2,20}/[0-9a-hjkmnp-tv-z]{20}\.yaml\.age"
-)
 # Changes that only re-encrypt others' documents to a new set of readers.
 REENCRYPTING = ("add-member", "remove-member", "withdraw", "update-member", "accept-coordinator")
 COORDINATOR_KINDS = ("consent", "handover")
@@ -38,6 +32,7 @@ FIRST_ONLY_KINDS = ("provenance",)  # written by an import's first commit, never
 # Failures that put the history itself in doubt, not one file of it.
 STRUCTURAL = (
     "commit_merge",
+    "commit_merge_standing",
     "commit_merge_side",
     "commit_merge_wrong",
     "commit_unreadable",
@@ -274,6 +269,9 @@ def _check_merge(checker: Checker, state: State, commit: commits.Commit) -> list
     if outcome.problems or base is None:
         found = sorted(outcome.failed)[0][:7] if outcome.failed else short
         return [InvalidDocument("commit_merge_side", commit=short, side=found), *outcome.problems]
+    lost = _standing(checker, commit, base)
+    if lost is not None:
+        return [lost]
     try:
         wrong = merges.check_tree(repo, commit.hash, base, (ours, theirs), checker.plain, repo.name)
     except InvalidDocument as exc:
@@ -290,6 +288,55 @@ def _check_merge(checker: Checker, state: State, commit: commits.Commit) -> list
         return [InvalidDocument("commit_merge_wrong", commit=short, file=MEMBERS)]
     _apply_merge(checker, state, commit, side_state)
     return []
+
+
+def _standing(checker: Checker, merge: commits.Commit, base: str) -> StafettError | None:
+    """What one side took away (a member removed, the baton passed) holds on the
+    other side too: a commit there by that member, or one that needed the baton by
+    the one who passed it, is refused, as is a merge by a removed member. Nobody can
+    tell such a commit from one made later on an old copy."""
+    repo, short = checker.log.path, merge.hash[:7]
+    sides = [commits.side(repo, base, parent) for parent in merge.parents]
+    losses = [_losses(checker, base, parent) for parent in merge.parents]
+    removed = losses[0][0] | losses[1][0]
+    if merge.author in removed:
+        return InvalidDocument("commit_merge_standing", commit=short, side=short)
+    for mine, (gone, passed) in ((sides[0], losses[1]), (sides[1], losses[0])):
+        for commit in mine:
+            if commit.author in gone or (commit.author in passed and _needs_baton(checker, commit)):
+                return InvalidDocument("commit_merge_standing", commit=short, side=commit.hash[:7])
+    return None
+
+
+def _losses(checker: Checker, base: str, head: str) -> tuple[set[str], set[str]]:
+    """Members removed, and who no longer holds the baton, from `base` to `head`."""
+    before, after = _state_at(checker, base), _state_at(checker, head)
+    passed = {before.coordinator} - {after.coordinator, ""}
+    return before.active - after.active, passed
+
+
+def _needs_baton(checker: Checker, commit: commits.Commit) -> bool:
+    """Whether a commit did what only the coordinator may do."""
+    for entry in commit.entries:
+        kind = entry.path.partition("/")[0] if "/" in entry.path else ""
+        if entry.path in (PROFILE, MEMBERS):
+            if commit.action not in ("level", "accept-coordinator"):
+                return True
+        elif kind in COORDINATOR_KINDS:
+            return True
+        elif entry.status != "A" and not (commit.action == "evaluate" and kind == "measure"):
+            old = checker.document(entry.old, entry.path) if entry.old else None
+            added = commits.added(checker.log.path, entry.path, commit.parents[0])
+            author = (
+                old.created_by
+                if old
+                else commits.read_commit(checker.log.path, added).author
+                if added
+                else ""
+            )
+            if author != commit.author:
+                return True
+    return False
 
 
 def _apply_merge(checker: Checker, state: State, commit: commits.Commit, side: State) -> None:

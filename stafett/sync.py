@@ -25,6 +25,7 @@ from stafett.documents import MemberList
 from stafett.errors import Conflict, InvalidDocument, NoAccess, NotFound, StafettError
 from stafett.fsutil import STORE_LOCK, locked, write_all
 from stafett.layout import (
+    DOCUMENT_PATH,
     MARKER_FILE,
     STAGING_PREFIX,
     install_settings,
@@ -67,6 +68,8 @@ def sync(log: Log) -> Synced:
     url = transport.get_url(log.path)
     if url is None:
         raise NotFound("no_remote", log=log.short_id)
+    history.check_config(log.path)
+    install_settings(log.path, replace=False)  # a changed value is refused below
     transport.check_log_config(log.path)
     remote = transport.parse_url(url)
     for _ in range(ATTEMPTS - 1):
@@ -117,37 +120,46 @@ def _sync_once(log: Log, remote: transport.Remote) -> Synced:
     repo = log.path
     with locked(repo / ".git" / "stafett.lock", "log_locked", transaction.LOCK_TIMEOUT):
         _clean(log)
-        install_settings(repo)
         ours = log.snapshot().head()
         if ours is None:
             raise InvalidDocument("git_broken", file=repo.name)
         transport.create_bare(remote)
-        theirs = transport.remote_head(repo, remote.url)
-        if theirs is None:
-            transport.push(repo, remote.url, ours)
-            _remember(log, ours, ours)
-            return Synced(log.id, "synced", sent=True)
+        theirs = transport.remote_head(repo, remote)
         if theirs == ours:
             _remember(log, ours, theirs)
             return Synced(log.id, "nothing")
-        if not _have(repo, theirs):
-            transport.fetch(repo, remote.url)
+        if theirs is not None and not _have(repo, theirs):
+            transport.fetch(repo, remote)
             theirs = history.git(repo, "rev-parse", "--verify", "-q", transport.TRACKING).strip()
-        _check_forward(log, theirs)
-        if commits.contains(repo, theirs, ours):  # only we have something new
-            transport.push(repo, remote.url, ours)
+        if theirs is None or commits.contains(repo, theirs, ours):  # only we have news
+            _check_forward(log, theirs)
+            _check_outgoing(log, ours, theirs)
+            transport.push(repo, remote, ours)
             _remember(log, ours, ours)
             return Synced(log.id, "synced", sent=True)
+        _check_forward(log, theirs)
         received = _check_incoming(log, ours, theirs)
         if commits.contains(repo, ours, theirs):
             _fast_forward(log, ours, theirs)
             _remember(log, theirs, theirs)
             return Synced(log.id, "synced", received=received)
+        _check_outgoing(log, ours, theirs)
         made = _merge(log, ours, theirs)
-        transport.push(repo, remote.url, made.head)
+        transport.push(repo, remote, made.head)
         _remember(log, made.head, made.head)
         outcome = "conflicts" if made.conflicts else "synced"
         return Synced(log.id, outcome, received, True, made.conflicts, made.not_reencrypted)
+
+
+def _check_outgoing(log: Log, ours: str, theirs: str | None) -> None:
+    """What we are about to send (or merge) keeps the rules: a commit someone slipped
+    into this folder is never passed on, and never signed over by a merge."""
+    outcome = rights.check(log, ours, since=theirs)
+    if outcome.problems:
+        bad = sorted(outcome.failed)[0][:7]
+        raise InvalidDocument(
+            "local_refused", log=log.short_id, commit=bad, why=outcome.problems[0]
+        )
 
 
 def _clean(log: Log) -> None:
@@ -167,10 +179,12 @@ def _have(repo: Path, sha: str) -> bool:
     return True
 
 
-def _check_forward(log: Log, theirs: str) -> None:
+def _check_forward(log: Log, theirs: str | None) -> None:
     """A remote that no longer holds what this user synced before was set back."""
     seen = log.store.verified.get(log.id)
-    if seen is not None and seen.remote and not commits.contains(log.path, seen.remote, theirs):
+    if seen is None or not seen.remote:
+        return
+    if theirs is None or not commits.contains(log.path, seen.remote, theirs):
         raise InvalidDocument("remote_rewound", log=log.short_id, commit=seen.remote[:7])
 
 
@@ -194,7 +208,7 @@ def _check_tree_entries(repo: Path, sha: str) -> None:
         meta, _, raw = record.partition(b"\t")
         path = raw.decode("utf-8", "replace")
         if meta.split()[0] != b"100644" or not (
-            path in rights.PLAIN_FILES or rights.DOCUMENT_PATH.fullmatch(path)
+            path in rights.PLAIN_FILES or DOCUMENT_PATH.fullmatch(path)
         ):
             raise InvalidDocument("remote_odd_file", file=rights.shown_path(path))
 
@@ -266,8 +280,16 @@ def _merge(log: Log, ours: str, theirs: str) -> Made:
             raise Conflict("merge_unreadable", log=log.short_id, file=_doc_name(path))
         conflicts += bool(yamlio.load(text, path).get("conflicts"))
         audience = audience_of(text, path, log.id)
-        written[path] = crypto.encrypt(text, transaction.recipients(log, audience, merged_members))
+        readers = {r for m in sides.values() if m for r in transaction.recipients(log, audience, m)}
+        after = readers & set(transaction.recipients(log, audience, merged_members))
+        written[path] = crypto.encrypt(text, sorted(after))
     sha = _commit_merge(log, written, ours, theirs, merged_members)
+    outcome = rights.check(log, sha, since=theirs)
+    if outcome.problems:  # what every member would refuse is never left in place
+        history.git(repo, "update-ref", "-m", "stafett: sync undone", "HEAD", ours, sha)
+        history.restore(repo, sorted(written))
+        log.forget()
+        raise InvalidDocument("merge_refused", log=log.short_id, why=outcome.problems[0])
     return Made(sha, conflicts, left)
 
 
@@ -279,18 +301,20 @@ def _kept(
     side: MemberList | None,
     merged: MemberList,
 ) -> tuple[bytes | None, int]:
-    """A file taken from one side as it is, or encrypted again where the merged
-    member list has other readers than that side's. Returns (new bytes or None to
-    keep the blob, 1 when it needed that but this key cannot read it)."""
-    if not kept or not rights.DOCUMENT_PATH.fullmatch(item.path) or side is None:
+    """A file taken from one side as it is, or encrypted again without the readers
+    the merged member list no longer has (a merge never adds readers: nobody
+    checking it could tell what a file they could not read before holds). Returns
+    (new bytes, or None to keep the blob; 1 when a reader should go but this key
+    cannot read the file)."""
+    if not kept or not DOCUMENT_PATH.fullmatch(item.path) or side is None:
         return None, 0
     plain = reader.plain(kept)
     if plain is None:
-        differs = {m.id for m in side.current} != {m.id for m in merged.current}
-        return None, int(differs)
+        removed = {m.id for m in side.current} - {m.id for m in merged.current}
+        return None, int(bool(removed))
     audience = audience_of(plain, item.path, log.id)
     before = transaction.recipients(log, audience, side)
-    after = transaction.recipients(log, audience, merged)
+    after = sorted(set(before) & set(transaction.recipients(log, audience, merged)))
     return (crypto.encrypt(plain, after) if before != after else None), 0
 
 
@@ -405,7 +429,7 @@ def clone(store: Store, url: str) -> Log:
         staging = store.root / "logs" / f"{STAGING_PREFIX}{ids.new_id()}"
         try:
             history.init(staging)
-            transport.fetch(staging, remote.url)
+            transport.fetch(staging, remote)
             theirs = history.git(staging, "rev-parse", "--verify", "-q", transport.TRACKING).strip()
             log_id = _log_id(staging, theirs)
             final = store.root / "logs" / log_id

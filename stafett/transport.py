@@ -10,7 +10,9 @@ refused before any of this runs), and only over file, git, ssh and http(s):
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
 import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +22,7 @@ from urllib.request import url2pathname
 
 from stafett import history
 from stafett.errors import InvalidDocument, StafettError, UsageError
+from stafett.layout import foreign_values
 from stafett.rights import shown_path
 
 REMOTE = "origin"
@@ -110,22 +113,42 @@ class RemoteError(StafettError):
     """A remote that could not be reached, or that refused: the reason in one sentence."""
 
 
-def remote_head(repo: Path, url: str) -> str | None:
+def remote_head(repo: Path, remote: Remote) -> str | None:
     """The remote's branch head, None when the remote has no commits yet."""
-    out = run(repo, "ls-remote", "--heads", "--", url, f"refs/heads/{history.BRANCH}")
+    out = run(
+        repo, "ls-remote", *_programs(remote, "upload-pack"), "--heads", "--", remote.url,
+        f"refs/heads/{history.BRANCH}",
+    )  # fmt: skip
     sha = out.split("\t", 1)[0].strip()
     return sha if re.fullmatch("[0-9a-f]{40}", sha) else None
 
 
-def fetch(repo: Path, url: str) -> None:
+def fetch(repo: Path, remote: Remote) -> None:
     run(
-        repo, "fetch", "--quiet", "--no-tags", "--no-recurse-submodules", "--no-write-fetch-head",
-        "--", url, f"+refs/heads/{history.BRANCH}:{TRACKING}",
+        repo, "fetch", *_programs(remote, "upload-pack"), "--quiet", "--no-tags",
+        "--no-recurse-submodules", "--no-write-fetch-head", "--", remote.url,
+        f"+refs/heads/{history.BRANCH}:{TRACKING}",
     )  # fmt: skip
 
 
-def push(repo: Path, url: str, sha: str) -> None:
-    run(repo, "push", "--quiet", "--no-verify", "--", url, f"{sha}:refs/heads/{history.BRANCH}")
+def push(repo: Path, remote: Remote, sha: str) -> None:
+    run(
+        repo, "push", *_programs(remote, "receive-pack"), "--quiet", "--no-verify", "--",
+        remote.url, f"{sha}:refs/heads/{history.BRANCH}",
+    )  # fmt: skip
+
+
+def _programs(remote: Remote, program: str) -> list[str]:
+    """For a folder, git runs the other end on this laptop, in a repository anyone
+    with the shared folder can write: its hooks (and a hooks path in its config)
+    must not run. The other end is named here, with hooks switched off."""
+    if remote.folder is None and "://" in remote.url:
+        return []
+    exe, _ = history.runtime()
+    command = " ".join(
+        shlex.quote(part) for part in (exe, "-c", f"core.hooksPath={os.devnull}", program)
+    )
+    return [f"--{program}={command}"]
 
 
 def run(repo: Path, *args: str) -> str:
@@ -190,6 +213,6 @@ def _helpers() -> tuple[str, ...]:
 def check_log_config(repo: Path) -> None:
     """Refuse to reach a remote from a log whose git config has settings stafett
     did not write: they could name a program or another remote."""
-    odd = history.unexpected_settings(repo)
+    odd = history.unexpected_settings(repo) + foreign_values(repo)
     if odd:
         raise InvalidDocument("unexpected_git_setting", file=repo.name, setting=odd[0])

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from stafett import commits, rights
 from stafett.errors import InvalidDocument, NoAccess, StafettError
 from stafett.fsutil import read_regular, write_text_atomic
+from stafett.layout import DOCUMENT_PATH
 
 if TYPE_CHECKING:
     from stafett.log import Log
@@ -87,7 +88,7 @@ def _kept_entry(item: tuple[object, object]) -> bool:
     path, blob = item
     return (
         isinstance(path, str)
-        and rights.DOCUMENT_PATH.fullmatch(path) is not None
+        and DOCUMENT_PATH.fullmatch(path) is not None
         and isinstance(blob, str)
         and (blob == "" or commits.SHA_RE.fullmatch(blob) is not None)
     )
