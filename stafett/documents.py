@@ -309,6 +309,7 @@ DOCUMENT_CLASSES: dict[str, type[Document]] = {
     )
 }
 ROOT_KINDS = ("log", "members")
+COORDINATOR_KINDS = ("consent", "handover")  # written by the one who holds the baton
 SUFFIX = ".yaml.age"
 
 

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stafett import commits, history, ids, yamlio
-from stafett.documents import from_data
+from stafett.documents import COORDINATOR_KINDS, ROOT_KINDS, SUFFIX, Document, from_data
 from stafett.errors import InvalidDocument
 from stafett.layout import DOCUMENT_PATH, parse_document
 from stafett.merge import Side, merge_data
 from stafett.schema import validate
 
+ROOT_FILES = tuple(f"{kind}{SUFFIX}" for kind in ROOT_KINDS)
 Reader = Callable[[str], bytes | None]  # a blob's plaintext, None when it cannot be read
 
 
@@ -91,7 +92,7 @@ def merged_text(item: PathMerge, read: Reader, log_id: str, by: tuple[str, str])
 
 
 def check_tree(
-    repo: Path, merge: str, base: str, parents: tuple[str, str], read: Reader, log_id: str
+    repo: Path, merge: str, base: str, parents: tuple[str, ...], read: Reader, log_id: str
 ) -> str | None:
     """The first file in which `merge` breaks the rules above, or None."""
     ours, theirs = parents
@@ -150,3 +151,62 @@ def check_merged(
     except InvalidDocument:
         return False
     return len(authors) == 1
+
+
+StateAt = Callable[[str], tuple[set[str], str]]  # a commit -> (active members, coordinator)
+DocumentAt = Callable[[str, str], Document | None]  # a blob and its path -> the document
+
+
+def standing(
+    repo: Path, merge: commits.Commit, base: str, state_at: StateAt, document: DocumentAt
+) -> str | None:
+    """What one side took away (a member removed, the baton passed) holds on the
+    other side too: a commit there by that member, or one that needed the baton by
+    the one who passed it, is refused, as is a merge by a removed member. Nobody can
+    tell such a commit from one made later on an old copy. Returns the commit that
+    breaks this, or None."""
+    sides = [commits.side(repo, base, parent) for parent in merge.parents]
+    losses = [_losses(state_at, base, parent) for parent in merge.parents]
+    if merge.author in losses[0][0] | losses[1][0]:
+        return merge.hash
+    for mine, (gone, passed) in ((sides[0], losses[1]), (sides[1], losses[0])):
+        for commit in mine:
+            if commit.author in gone or (
+                commit.author in passed and _needs_baton(repo, commit, document)
+            ):
+                return commit.hash
+    return None
+
+
+def _losses(state_at: StateAt, base: str, head: str) -> tuple[set[str], set[str]]:
+    """Members removed, and who no longer holds the baton, from `base` to `head`."""
+    (before, held), (after, holds) = state_at(base), state_at(head)
+    return before - after, {held} - {holds, ""}
+
+
+def _needs_baton(repo: Path, commit: commits.Commit, document: DocumentAt) -> bool:
+    """Whether a commit did what only the coordinator may do."""
+    for entry in commit.entries:
+        kind = entry.path.partition("/")[0] if "/" in entry.path else ""
+        if entry.path in ROOT_FILES and commit.action not in ("level", "accept-coordinator"):
+            return True
+        if entry.path in ROOT_FILES:
+            continue
+        if kind in COORDINATOR_KINDS:
+            return True
+        evaluated = commit.action == "evaluate" and kind == "measure"
+        if (
+            entry.status != "A"
+            and not evaluated
+            and _author(repo, commit, entry, document) != (commit.author)
+        ):
+            return True
+    return False
+
+
+def _author(repo: Path, commit: commits.Commit, entry: commits.Entry, doc_at: DocumentAt) -> str:
+    old = doc_at(entry.old, entry.path) if entry.old else None
+    if old is not None:
+        return old.created_by
+    added = commits.added(repo, entry.path, commit.parents[0]) if commit.parents else None
+    return commits.read_commit(repo, added).author if added else ""

@@ -13,7 +13,15 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from stafett import commits, crypto, ids, merges, signing
-from stafett.documents import ROOT_KINDS, SUFFIX, Document, LogProfile, Member, MemberList
+from stafett.documents import (
+    COORDINATOR_KINDS,
+    ROOT_KINDS,
+    SUFFIX,
+    Document,
+    LogProfile,
+    Member,
+    MemberList,
+)
 from stafett.errors import InvalidDocument, NoAccess, StafettError
 from stafett.fsutil import MAX_DOCUMENT
 from stafett.layout import DOCUMENT_PATH, MARKER_FILE, parse_document
@@ -27,7 +35,6 @@ PLAIN_FILES = frozenset({".gitattributes", MARKER_FILE})
 PROFILE, MEMBERS = (f"{kind}{SUFFIX}" for kind in ROOT_KINDS)
 # Changes that only re-encrypt others' documents to a new set of readers.
 REENCRYPTING = ("add-member", "remove-member", "withdraw", "update-member", "accept-coordinator")
-COORDINATOR_KINDS = ("consent", "handover")
 FIRST_ONLY_KINDS = ("provenance",)  # written by an import's first commit, never after
 # Failures that put the history itself in doubt, not one file of it.
 STRUCTURAL = (
@@ -255,88 +262,57 @@ def _check_merge(checker: Checker, state: State, commit: commits.Commit) -> list
     that fails puts the history in doubt: nothing it brought in can be told apart."""
     short, repo = commit.hash[:7], checker.log.path
     ours, theirs = commit.parents
-    side = commits.changes(repo, theirs, [ours, *checker.excluded])
+    side_state, outcome = _walk_side(checker, state, ours, theirs)
+    base = commits.merge_base(repo, ours, theirs)
+    if outcome.problems or base is None:
+        found = sorted(outcome.failed)[0][:7] if outcome.failed else short
+        return [InvalidDocument("commit_merge_side", commit=short, side=found), *outcome.problems]
+    lost = merges.standing(
+        repo, commit, base, lambda sha: _standing_at(checker, sha), checker.document
+    )
+    if lost is not None:
+        return [InvalidDocument("commit_merge_standing", commit=short, side=lost[:7])]
+    wrong = _wrong_file(checker, commit, base)
+    if wrong is not None:
+        return [InvalidDocument("commit_merge_wrong", commit=short, file=shown_path(wrong))]
+    _apply_merge(checker, state, commit, side_state)
+    return []
+
+
+def _walk_side(checker: Checker, state: State, ours: str, theirs: str) -> tuple[State, Outcome]:
+    """The commits a merge brings in, each judged by the state it stood on."""
+    side = commits.changes(checker.log.path, theirs, [ours, *checker.excluded])
     start = _start(side)
     side_state = _state_at(checker, start) if start else State()
     for member, key in state.keys.items():
         side_state.keys.setdefault(member, key)
     outer, checker.excluded = checker.excluded, [ours, *checker.excluded]
     try:
-        outcome = _walk(checker, side_state, side)
+        return side_state, _walk(checker, side_state, side)
     finally:
         checker.excluded = outer
-    base = commits.merge_base(repo, ours, theirs)
-    if outcome.problems or base is None:
-        found = sorted(outcome.failed)[0][:7] if outcome.failed else short
-        return [InvalidDocument("commit_merge_side", commit=short, side=found), *outcome.problems]
-    lost = _standing(checker, commit, base)
-    if lost is not None:
-        return [lost]
+
+
+def _wrong_file(checker: Checker, commit: commits.Commit, base: str) -> str | None:
+    """The first file not as merging the two sides gives, or a key changed."""
+    repo = checker.log.path
     try:
-        wrong = merges.check_tree(repo, commit.hash, base, (ours, theirs), checker.plain, repo.name)
+        wrong = merges.check_tree(repo, commit.hash, base, commit.parents, checker.plain, repo.name)
     except InvalidDocument as exc:
         if exc.key != "other_log":
             raise
-        wrong = str(exc.params.get("file", "?"))
-    if wrong is not None:
-        return [InvalidDocument("commit_merge_wrong", commit=short, file=shown_path(wrong))]
+        return str(exc.params.get("file", "?"))
     members = checker.document(f"{commit.hash}:{MEMBERS}", MEMBERS)
-    if isinstance(members, MemberList) and any(
-        isinstance(old, MemberList) and _rekeyed(old, members)
-        for old in (checker.document(f"{p}:{MEMBERS}", MEMBERS) for p in commit.parents)
-    ):
-        return [InvalidDocument("commit_merge_wrong", commit=short, file=MEMBERS)]
-    _apply_merge(checker, state, commit, side_state)
-    return []
+    if wrong is None and isinstance(members, MemberList):
+        parents = (checker.document(f"{p}:{MEMBERS}", MEMBERS) for p in commit.parents)
+        if any(isinstance(old, MemberList) and _rekeyed(old, members) for old in parents):
+            return MEMBERS
+    return wrong
 
 
-def _standing(checker: Checker, merge: commits.Commit, base: str) -> StafettError | None:
-    """What one side took away (a member removed, the baton passed) holds on the
-    other side too: a commit there by that member, or one that needed the baton by
-    the one who passed it, is refused, as is a merge by a removed member. Nobody can
-    tell such a commit from one made later on an old copy."""
-    repo, short = checker.log.path, merge.hash[:7]
-    sides = [commits.side(repo, base, parent) for parent in merge.parents]
-    losses = [_losses(checker, base, parent) for parent in merge.parents]
-    removed = losses[0][0] | losses[1][0]
-    if merge.author in removed:
-        return InvalidDocument("commit_merge_standing", commit=short, side=short)
-    for mine, (gone, passed) in ((sides[0], losses[1]), (sides[1], losses[0])):
-        for commit in mine:
-            if commit.author in gone or (commit.author in passed and _needs_baton(checker, commit)):
-                return InvalidDocument("commit_merge_standing", commit=short, side=commit.hash[:7])
-    return None
-
-
-def _losses(checker: Checker, base: str, head: str) -> tuple[set[str], set[str]]:
-    """Members removed, and who no longer holds the baton, from `base` to `head`."""
-    before, after = _state_at(checker, base), _state_at(checker, head)
-    passed = {before.coordinator} - {after.coordinator, ""}
-    return before.active - after.active, passed
-
-
-def _needs_baton(checker: Checker, commit: commits.Commit) -> bool:
-    """Whether a commit did what only the coordinator may do."""
-    for entry in commit.entries:
-        kind = entry.path.partition("/")[0] if "/" in entry.path else ""
-        if entry.path in (PROFILE, MEMBERS):
-            if commit.action not in ("level", "accept-coordinator"):
-                return True
-        elif kind in COORDINATOR_KINDS:
-            return True
-        elif entry.status != "A" and not (commit.action == "evaluate" and kind == "measure"):
-            old = checker.document(entry.old, entry.path) if entry.old else None
-            added = commits.added(checker.log.path, entry.path, commit.parents[0])
-            author = (
-                old.created_by
-                if old
-                else commits.read_commit(checker.log.path, added).author
-                if added
-                else ""
-            )
-            if author != commit.author:
-                return True
-    return False
+def _standing_at(checker: Checker, sha: str) -> tuple[set[str], str]:
+    state = _state_at(checker, sha)
+    return state.active, state.coordinator
 
 
 def _apply_merge(checker: Checker, state: State, commit: commits.Commit, side: State) -> None:

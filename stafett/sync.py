@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextvars
 import re
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -274,23 +274,37 @@ def _merge(log: Log, ours: str, theirs: str) -> Made:
             elif data is not None:
                 written[path] = data
             continue
-        by = merges.last_authors(repo, base, ours, theirs, path)
-        text = merges.merged_text(item, reader.plain, log.id, by)
+        text = merges.merged_text(
+            item, reader.plain, log.id, merges.last_authors(repo, base, ours, theirs, path)
+        )
         if text is None:
             raise Conflict("merge_unreadable", log=log.short_id, file=_doc_name(path))
         conflicts += bool(yamlio.load(text, path).get("conflicts"))
-        audience = audience_of(text, path, log.id)
-        readers = {r for m in sides.values() if m for r in transaction.recipients(log, audience, m)}
-        after = readers & set(transaction.recipients(log, audience, merged_members))
-        written[path] = crypto.encrypt(text, sorted(after))
+        written[path] = _seal_merged(log, text, path, sides.values(), merged_members)
     sha = _commit_merge(log, written, ours, theirs, merged_members)
+    _undo_refused(log, ours, theirs, sha, sorted(written))
+    return Made(sha, conflicts, left)
+
+
+def _seal_merged(
+    log: Log, text: bytes, path: str, sides: Iterable[MemberList | None], merged: MemberList
+) -> bytes:
+    """For the readers both the merged member list and a side give it: never more."""
+    audience = audience_of(text, path, log.id)
+    readers = {r for m in sides if m for r in transaction.recipients(log, audience, m)}
+    return crypto.encrypt(
+        text, sorted(readers & set(transaction.recipients(log, audience, merged)))
+    )
+
+
+def _undo_refused(log: Log, ours: str, theirs: str, sha: str, paths: list[str]) -> None:
+    repo = log.path
     outcome = rights.check(log, sha, since=theirs)
     if outcome.problems:  # what every member would refuse is never left in place
         history.git(repo, "update-ref", "-m", "stafett: sync undone", "HEAD", ours, sha)
-        history.restore(repo, sorted(written))
+        history.restore(repo, paths)
         log.forget()
         raise InvalidDocument("merge_refused", log=log.short_id, why=outcome.problems[0])
-    return Made(sha, conflicts, left)
 
 
 def _kept(
