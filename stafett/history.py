@@ -99,6 +99,20 @@ def environment(environ: Mapping[str, str]) -> Iterator[None]:
         _SETTINGS.reset(settings)
 
 
+@contextlib.contextmanager
+def settings_read_once() -> Iterator[None]:
+    """Read each log's git settings once inside this block (as a command does),
+    also where the caller is a script, not the CLI."""
+    if _SETTINGS.get() is not None:
+        yield
+        return
+    token = _SETTINGS.set({})
+    try:
+        yield
+    finally:
+        _SETTINGS.reset(token)
+
+
 def runtime() -> tuple[str, dict[str, str]]:
     """The git program and the environment it runs in."""
     environ = _ENVIRON.get()

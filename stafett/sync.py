@@ -65,6 +65,11 @@ class Synced:
 
 def sync(log: Log) -> Synced:
     """Fetch, check, merge and push one log; raises what stops it."""
+    with history.settings_read_once():
+        return _sync(log)
+
+
+def _sync(log: Log) -> Synced:
     url = transport.get_url(log.path)
     if url is None:
         raise NotFound("no_remote", log=log.short_id)
@@ -119,7 +124,7 @@ def _sync_reported(store: Store, log_id: str) -> Synced:
 def _sync_once(log: Log, remote: transport.Remote) -> Synced:
     repo = log.path
     with locked(repo / ".git" / "stafett.lock", "log_locked", transaction.LOCK_TIMEOUT):
-        _clean(log)
+        log.forget()
         ours = log.snapshot().head()
         if ours is None:
             raise InvalidDocument("git_broken", file=repo.name)
@@ -128,7 +133,8 @@ def _sync_once(log: Log, remote: transport.Remote) -> Synced:
         if theirs == ours:
             _remember(log, ours, theirs)
             return Synced(log.id, "nothing")
-        if theirs is not None and not _have(repo, theirs):
+        _clean(log)
+        if theirs is not None and log.snapshot().object(theirs, "commit") is None:
             transport.fetch(repo, remote)
             theirs = history.git(repo, "rev-parse", "--verify", "-q", transport.TRACKING).strip()
         if theirs is None or commits.contains(repo, theirs, ours):  # only we have news
@@ -154,7 +160,7 @@ def _sync_once(log: Log, remote: transport.Remote) -> Synced:
 def _check_outgoing(log: Log, ours: str, theirs: str | None) -> None:
     """What we are about to send (or merge) keeps the rules: a commit someone slipped
     into this folder is never passed on, and never signed over by a merge."""
-    outcome = rights.check(log, ours, since=theirs)
+    outcome = rights.check(log, ours, since=theirs, objects=log.snapshot())
     if outcome.problems:
         bad = sorted(outcome.failed)[0][:7]
         raise InvalidDocument(
@@ -171,18 +177,10 @@ def _clean(log: Log) -> None:
     log.forget()
 
 
-def _have(repo: Path, sha: str) -> bool:
-    try:
-        history.git(repo, "cat-file", "-e", f"{sha}^{{commit}}")
-    except StafettError:
-        return False
-    return True
-
-
 def _check_forward(log: Log, theirs: str | None) -> None:
     """A remote that no longer holds what this user synced before was set back."""
     seen = log.store.verified.get(log.id)
-    if seen is None or not seen.remote:
+    if seen is None or not seen.remote or seen.remote == theirs:
         return
     if theirs is None or not commits.contains(log.path, seen.remote, theirs):
         raise InvalidDocument("remote_rewound", log=log.short_id, commit=seen.remote[:7])
@@ -191,7 +189,7 @@ def _check_forward(log: Log, theirs: str | None) -> None:
 def _check_incoming(log: Log, ours: str, theirs: str) -> int:
     """Every commit the remote has and we do not keeps the rules; returns how many."""
     _check_tree_entries(log.path, theirs)
-    outcome = rights.check(log, theirs, since=ours)
+    outcome = rights.check(log, theirs, since=ours, objects=log.snapshot())
     if outcome.problems:
         first = outcome.problems[0]
         raise InvalidDocument(
@@ -425,13 +423,13 @@ def _doc_name(path: str) -> str:
 def _remember(log: Log, head: str, remote: str) -> None:
     """What this user has now verified of the log, and where the remote stands. A
     log with files in doubt keeps its old head, so the next read checks it whole."""
-    history.git(log.path, "update-ref", "-m", "stafett: sync", transport.TRACKING, remote)
     verified = log.store.verified
     seen = verified.get(log.id)
-    if seen is not None and seen.tainted:
-        verified.set(log.id, Seen(seen.head, seen.tainted, remote))
-    else:
-        verified.set(log.id, Seen(head, {}, remote))
+    if seen is None or seen.remote != remote:
+        history.git(log.path, "update-ref", "-m", "stafett: sync", transport.TRACKING, remote)
+    now = Seen(seen.head, seen.tainted, remote) if seen and seen.tainted else Seen(head, {}, remote)
+    if now != seen:
+        verified.set(log.id, now)
 
 
 def clone(store: Store, url: str) -> Log:

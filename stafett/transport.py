@@ -82,16 +82,14 @@ def parse_url(text: str, base: Path | None = None) -> Remote:
 
 def get_url(repo: Path) -> str | None:
     """The log's remote URL, from its own git config (read, never acted on)."""
-    try:
-        out = history.git(repo, "config", "--local", "--get", f"remote.{REMOTE}.url").strip()
-    except StafettError:
-        return None
-    return out or None
+    found = [value for name, value in history.local_config(repo) if name == f"remote.{REMOTE}.url"]
+    return found[-1].strip() or None if found else None
 
 
 def set_url(repo: Path, remote: Remote) -> None:
     history.git(repo, "config", f"remote.{REMOTE}.url", remote.url)
     history.git(repo, "config", f"remote.{REMOTE}.fetch", f"+refs/heads/*:refs/remotes/{REMOTE}/*")
+    history.forget_settings(repo)
 
 
 def create_bare(remote: Remote) -> bool:
