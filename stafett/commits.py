@@ -6,7 +6,7 @@ defensively; the signatures are checked by the rights model, not here."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -60,14 +60,23 @@ EPOCH = datetime.fromtimestamp(0, UTC)
 _AUTHOR = re.compile(rb"^author (.*) <[^<>\n]*> (-?\d{1,19}) ([+-])(\d\d)(\d\d)$")
 
 
-def changes(repo: Path, until: str, since: str | Sequence[str] | None = None) -> list[Commit]:
+ObjectReader = Callable[[str, str], bytes | None]  # a name and a kind -> the object
+
+
+def changes(
+    repo: Path,
+    until: str,
+    since: str | Sequence[str] | None = None,
+    objects: ObjectReader | None = None,
+) -> list[Commit]:
     """The commits not reachable from `since` (all when None) up to `until` along
     the first parent, oldest first, each with the files it changed against that
     parent. Output is NUL-separated and commit objects are read raw, so no subject,
-    name or date anyone typed can shift a field."""
+    name or date anyone typed can shift a field. `objects` reads them through a
+    reader the caller has open, instead of a git process of their own."""
     excluded = [since] if isinstance(since, str) else list(since or ())
     span = [*(f"^{sha}" for sha in excluded), until]
-    return _listed(repo, "--first-parent", "-m", *span)
+    return _listed(repo, "--first-parent", "-m", *span, objects=objects)
 
 
 def side(repo: Path, base: str, head: str) -> list[Commit]:
@@ -75,7 +84,7 @@ def side(repo: Path, base: str, head: str) -> list[Commit]:
     return _listed(repo, "--no-merges", f"^{base}", head)
 
 
-def _listed(repo: Path, *args: str) -> list[Commit]:
+def _listed(repo: Path, *args: str, objects: ObjectReader | None = None) -> list[Commit]:
     out = git_bytes(
         repo, "log", "-z", "--reverse", "--root", "--raw", "--no-renames", "--no-abbrev",
         "--format=%x01%H", *args, "--",
@@ -93,8 +102,12 @@ def _listed(repo: Path, *args: str) -> list[Commit]:
             if entry is not None:
                 listed[-1][1].append(entry)
         i += 1
-    objects = read_commits(repo, [sha for sha, _ in listed])
-    return [_commit(sha, objects.get(sha, (b"", None)), entries) for sha, entries in listed]
+    shas = [sha for sha, _ in listed]
+    if objects is None:
+        raw = read_commits(repo, shas)
+    else:
+        raw = {sha: _split_signature(body) for sha in shas if (body := objects(sha, "commit"))}
+    return [_commit(sha, raw.get(sha, (b"", None)), entries) for sha, entries in listed]
 
 
 def read_commit(repo: Path, sha: str) -> Commit:

@@ -108,7 +108,7 @@ def install_settings(repo: Path, replace: bool = True) -> None:
     for key, value in git_settings().items():
         if key not in have or (replace and have[key] != value):
             history.git(repo, "config", "--replace-all", key, value)
-    history.forget_settings(repo)
+            history.forget_settings(repo)
     if not _attributes_set(repo):
         info = repo / ".git" / "info" / "attributes"
         info.parent.mkdir(exist_ok=True)

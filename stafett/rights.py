@@ -152,11 +152,12 @@ def check(
     reader of the log's git objects to borrow."""
     checker = Checker(log, head, {} if parsed is None else parsed, objects)
     try:
-        changes = commits.changes(log.path, head, since) if since else []
+        read = checker.objects.object
+        changes = commits.changes(log.path, head, since, read) if since else []
         start = _start(changes)
         state = _state_at(checker, start) if start else State()
         if not since or (changes and not state.active):  # a state this key cannot open
-            changes, start, state = commits.changes(log.path, head), None, State()
+            changes, start, state = commits.changes(log.path, head, objects=read), None, State()
         checker.excluded = [since] if since and start else []
         outcome = _walk(checker, state, changes)
         kept = outcome.tainted.get(MEMBERS)
@@ -281,7 +282,9 @@ def _check_merge(checker: Checker, state: State, commit: commits.Commit) -> list
 
 def _walk_side(checker: Checker, state: State, ours: str, theirs: str) -> tuple[State, Outcome]:
     """The commits a merge brings in, each judged by the state it stood on."""
-    side = commits.changes(checker.log.path, theirs, [ours, *checker.excluded])
+    side = commits.changes(
+        checker.log.path, theirs, [ours, *checker.excluded], checker.objects.object
+    )
     start = _start(side)
     side_state = _state_at(checker, start) if start else State()
     for member, key in state.keys.items():

@@ -133,7 +133,6 @@ def _sync_once(log: Log, remote: transport.Remote) -> Synced:
         if theirs == ours:
             _remember(log, ours, theirs)
             return Synced(log.id, "nothing")
-        _clean(log)
         if theirs is not None and log.snapshot().object(theirs, "commit") is None:
             transport.fetch(repo, remote)
             theirs = history.git(repo, "rev-parse", "--verify", "-q", transport.TRACKING).strip()
@@ -145,6 +144,7 @@ def _sync_once(log: Log, remote: transport.Remote) -> Synced:
             return Synced(log.id, "synced", sent=True)
         _check_forward(log, theirs)
         received = _check_incoming(log, ours, theirs)
+        _clean(log)
         if commits.contains(repo, ours, theirs):
             _fast_forward(log, ours, theirs)
             _remember(log, theirs, theirs)
@@ -425,8 +425,6 @@ def _remember(log: Log, head: str, remote: str) -> None:
     log with files in doubt keeps its old head, so the next read checks it whole."""
     verified = log.store.verified
     seen = verified.get(log.id)
-    if seen is None or seen.remote != remote:
-        history.git(log.path, "update-ref", "-m", "stafett: sync", transport.TRACKING, remote)
     now = Seen(seen.head, seen.tainted, remote) if seen and seen.tainted else Seen(head, {}, remote)
     if now != seen:
         verified.set(log.id, now)
@@ -512,7 +510,8 @@ class Status:
 
 
 def status(log: Log) -> Status:
-    """No network: the remote as the last sync saw it, and the documents with conflicts."""
+    """No network: the remote as this user's last sync left it, and the documents
+    with conflicts."""
     from stafett.conflicts import conflicted
 
     url = transport.get_url(log.path)
@@ -520,9 +519,9 @@ def status(log: Log) -> Status:
     if url is None:
         return Status(log.id, "no_remote", conflicts=count)
     head = log.snapshot().head() or ""
-    try:
-        tracked = history.git(log.path, "rev-parse", "--verify", "-q", transport.TRACKING).strip()
-    except StafettError:
+    seen = log.store.verified.get(log.id)
+    tracked = seen.remote if seen is not None else ""
+    if not tracked or log.snapshot().object(tracked, "commit") is None:
         return Status(log.id, "not_synced", conflicts=count, remote=url)
     out = history.git(log.path, "rev-list", "--left-right", "--count", f"{head}...{tracked}", "--")
     ahead, behind = (int(n) for n in out.split())
