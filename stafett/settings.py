@@ -44,6 +44,7 @@ class StoreSettings(Record):
     language: str = "nb"
     recovery: str
     retention_years: int = 10
+    remote: str | None = None  # PREFIX: each log syncs with PREFIX/<log-id>.git unless set
     levels: tuple[Level, ...] = tuple(Level(level=n, name=s) for n, s in DEFAULT_LEVELS)
     age_rules: AgeRules = AgeRules()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Unpack
@@ -12,7 +13,7 @@ from stafett.clock import SYSTEM, Clock
 from stafett.create import create_log
 from stafett.crypto import Identity
 from stafett.errors import Conflict, NoAccess, NotFound, StafettError, UsageError
-from stafett.fsutil import write_text_atomic
+from stafett.fsutil import STORE_LOCK, locked, write_text_atomic
 from stafett.keys import Passphrase, load_identity
 from stafett.log import Damaged, Log
 from stafett.people import Card, add_person, load_people, person_by_recipient
@@ -217,6 +218,15 @@ class Store:
         """One of the batch reports (due, transitions, consent, retention, stats)
         over every log the caller can read; see stafett.reports.ReportArgs."""
         return run_report(self, name, **args)
+
+    def set_remote_prefix(self, prefix: str) -> None:
+        """store.yaml's `remote`: where each log without a remote of its own syncs."""
+        with locked(self.root / STORE_LOCK, "store_locked"):
+            settings = replace(self.settings, remote=prefix.strip())
+            data = settings.to_data()
+            validate("store", yamlio.jsonable(data), STORE_FILE)
+            write_text_atomic(self.root / STORE_FILE, yamlio.dump(data))
+            self.settings = settings
 
     def clone(self, url: str) -> Log:
         """Join a log you are a member of from its remote (see stafett.sync)."""

@@ -71,6 +71,9 @@ def sync(log: Log) -> Synced:
 
 def _sync(log: Log) -> Synced:
     url = transport.get_url(log.path)
+    prefix = log.store.settings.remote
+    if url is None and prefix:  # a log opened, imported or cloned since `remote set --all`
+        url = set_remote(log, remote_for(prefix, log.id))
     if url is None:
         raise NotFound("no_remote", log=log.short_id)
     history.check_config(log.path)
@@ -529,3 +532,13 @@ def status(log: Log) -> Status:
         "diverged" if ahead and behind else "ahead" if ahead else "behind"
     )
     return Status(log.id, state, ahead, behind, count, url)
+
+
+def set_remote_all(store: Store, prefix: str) -> dict[str, str]:
+    """One bare repository per log under `prefix`, for every log now and every log
+    opened, imported or cloned later (kept in store.yaml)."""
+    place = transport.parse_url(prefix).url  # a folder: by its full path
+    store.set_remote_prefix(place)
+    return {
+        ids.short(i): set_remote(store.log_at(i), remote_for(place, i)) for i in store.log_ids()
+    }

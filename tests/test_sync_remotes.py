@@ -162,6 +162,10 @@ def test_sync_all_reports_the_unreachable_and_syncs_the_rest(world: World, tmp_p
     assert result["counts"]["unreachable"] == 1
     failed = [r for r in result["logs"] if r["outcome"] == "unreachable"]
     assert failed[0]["log_id"] == first and "Remote svarer ikke" in failed[0]["error"]
+    later = world.store("nora").open_log(
+        child_name="Barn 100 Ødegård", born="2016-04-12", school="Bjørkly", grade=4
+    )
     again = nora.run("sync", "--all", code=int(ExitCode.ERROR)).out
     assert "i takt, ingenting å gjøre: 99" in again and "ikke nådd: 1" in again
-    assert len(list(remotes.glob("*.git"))) == 99
+    assert f"{later.short_id}: synkronisert" in again  # opened after `remote set --all`
+    assert len(list(remotes.glob("*.git"))) == 100

@@ -29,19 +29,19 @@ def remote_set(
     ] = False,
 ) -> None:
     """Sett hvor en logg synkroniseres (set a log's remote)."""
-    from stafett.sync import remote_for, set_remote
+    from stafett.sync import set_remote, set_remote_all
 
     env = env_of(ctx)
     store = env.store()
     if all_logs:
         if url is not None:
             raise UsageError("remote_all_one_place")
-        pairs = [(store.log(i), remote_for(target, i)) for i in store.log_ids()]
+        done = set_remote_all(store, target)
     else:
         if url is None:
             raise UsageError("remote_url_missing")
-        pairs = [(store.log(target), url)]
-    done = {log.short_id: set_remote(log, given) for log, given in pairs}
+        log = store.log(target)
+        done = {log.short_id: set_remote(log, url)}
     lines = [f"{short}: {visible(where)}" for short, where in done.items()]
     emit(env, done, "\n".join(lines) or L("no_logs", env.lang))
 
