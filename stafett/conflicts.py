@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from stafett.log import Log
 
 KEEP = ("mine", "theirs", "first", "second")
+# Fields a document never changes, and those a merge merges without conflict.
+NEVER_RESOLVED = (*merge.FIXED, "kind", "version", "audience", merge.CONFLICTS)
 ROOT_NAMES = {"log": "log", "profil": "log", "profile": "log", "members": "members",
               "medlemmer": "members"}  # fmt: skip
 
@@ -75,6 +77,9 @@ def resolve(log: Log, ref: str, keep: str, field: str | None = None) -> Document
         chosen = [c for c in doc.conflicts if field is None or c.field == field]
         if not chosen:
             raise NotFound("no_conflict", doc=ids.short(doc.id))
+        fixed = [c.field for c in chosen if c.field.split(".")[0] in NEVER_RESOLVED]
+        if fixed:  # a merge never leaves these: someone wrote the conflict by hand
+            raise UsageError("conflict_field_fixed", field=fixed[0][:100])
         data = doc.to_data()
         for c in chosen:
             data = merge.resolve(data, c.field, _pick(c, choice, me.id))

@@ -376,7 +376,10 @@ def head(repo: Path) -> str | None:
 
 
 def is_clean(repo: Path) -> bool:
-    return git(repo, "status", "--porcelain", "--untracked-files=all").strip() == ""
+    """No change and no file beside the committed ones, ignored ones included: an
+    exclude file is anybody's to write, and would hide a link put in the folder."""
+    out = git(repo, "status", "--porcelain", "--untracked-files=all", "--ignored=matching")
+    return out.strip() == ""
 
 
 HEAD_REF = f"ref: refs/heads/{BRANCH}"

@@ -104,6 +104,10 @@ SYNC: dict[str, tuple[str, str]] = {
         "Ingen av verdiene i feltet {field} er din. Bruk --keep first eller --keep second.",
         "Neither value of the field {field} is yours. Use --keep first or --keep second.",
     ),
+    "conflict_field_fixed": (
+        "Feltet {field} avgjøres ikke: det endres aldri, og en sammenslåing lager ingen konflikt i det.",
+        "The field {field} is not resolved: it never changes, and a merge makes no conflict in it.",
+    ),
     "no_conflict": (
         "Dokumentet {doc} har ingen konflikt å avgjøre.",
         "The document {doc} has no conflict to resolve.",
@@ -159,6 +163,7 @@ SYNC: dict[str, tuple[str, str]] = {
     "ui.status.diverged": ("begge har endringer", "diverged"),
     "ui.status.not_synced": ("aldri synkronisert", "never synced"),
     "ui.status.no_remote": ("ingen remote", "no remote"),
+    "ui.status.refused": ("kan ikke leses som den er", "cannot be read as it is"),
     "ui.state": ("Status", "State"),
     "ui.ahead_behind": ("Foran/bak", "Ahead/behind"),
     "ui.conflicts": ("Konflikter", "Conflicts"),

@@ -12,6 +12,7 @@ old head or the new one.
 from __future__ import annotations
 
 import contextvars
+import os
 import re
 import shutil
 from collections.abc import Callable, Iterable, Sequence
@@ -230,6 +231,12 @@ def _fast_forward(log: Log, ours: str, theirs: str) -> None:
 
 
 def _write_tree_files(log: Log, blobs: dict[str, str]) -> None:
+    for rel in blobs:
+        folder = log.path / rel.rpartition("/")[0] if "/" in rel else None
+        if folder is not None and (
+            folder.is_symlink() or (folder.exists() and not folder.is_dir())
+        ):
+            raise Conflict("stray_file", file=rights.shown_path(rel.rpartition("/")[0]), count=1)
     snapshot = log.snapshot()
     files = []
     for rel, blob in blobs.items():
@@ -439,14 +446,14 @@ def clone(store: Store, url: str) -> Log:
     remote = transport.parse_url(url)
     store.unlock()
     with locked(store.root / STORE_LOCK, "store_locked"):
-        staging = store.root / "logs" / f"{STAGING_PREFIX}{ids.new_id()}"
+        staging = _staging(store)
         try:
             history.init(staging)
             transport.fetch(staging, remote)
             theirs = history.git(staging, "rev-parse", "--verify", "-q", transport.TRACKING).strip()
             log_id = _log_id(staging, theirs)
             final = store.root / "logs" / log_id
-            if final.exists():
+            if os.path.lexists(final):  # a link there too: the store's, not ours to follow
                 raise Conflict("log_exists", log=ids.short(log_id))
             _check_tree_entries(staging, theirs)
             history.git(staging, "update-ref", "refs/heads/main", theirs)
@@ -459,12 +466,26 @@ def clone(store: Store, url: str) -> Log:
             history.git(staging, "reset", "-q", "--hard", theirs)
             install_settings(staging)
             transport.set_url(staging, remote)
-            store.verified.set(log_id, Seen(theirs, {}, theirs))
             staging.rename(final)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+    store.verified.set(log_id, Seen(theirs, {}, theirs))
     return store.log_at(log_id)
+
+
+def _staging(store: Store) -> Path:
+    """A hidden folder of our own to fetch into: made here, so nothing already there
+    (anyone's file or folder) is used or, on failure, removed."""
+    logs = store.root / "logs"
+    logs.mkdir(exist_ok=True)
+    while True:
+        staging = logs / f"{STAGING_PREFIX}{ids.new_id()}"
+        try:
+            staging.mkdir()
+        except FileExistsError:
+            continue
+        return staging
 
 
 def _log_id(repo: Path, head: str) -> str:
@@ -497,8 +518,9 @@ def remote_for(prefix: str, log_id: str) -> str:
 
 @dataclass(frozen=True)
 class Status:
-    """Where a log stands against its remote as last fetched: `state` is in_step,
-    ahead, behind, diverged, not_synced (never fetched) or no_remote."""
+    """Where a log stands against its remote as last synced: `state` is in_step,
+    ahead, behind, diverged, not_synced, no_remote, or refused (the log cannot be
+    read as it is: `error` says why)."""
 
     log_id: str
     state: str
@@ -506,6 +528,7 @@ class Status:
     behind: int = 0
     conflicts: int = 0
     remote: str | None = None
+    error: StafettError | None = field(default=None, compare=False)
 
     @property
     def short_id(self) -> str:
@@ -542,3 +565,17 @@ def set_remote_all(store: Store, prefix: str) -> dict[str, str]:
     return {
         ids.short(i): set_remote(store.log_at(i), remote_for(place, i)) for i in store.log_ids()
     }
+
+
+def status_all(store: Store) -> list[Status]:
+    """Every log this user is a member of; one that cannot be read as it is (in
+    doubt, damaged) is listed as refused, never left out."""
+    found = []
+    for log_id in store.log_ids():
+        try:
+            found.append(status(store.log_at(log_id)))
+        except NoAccess:
+            continue  # not this user's log
+        except StafettError as exc:
+            found.append(Status(log_id, "refused", error=exc))
+    return found

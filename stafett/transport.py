@@ -28,6 +28,7 @@ from stafett.rights import shown_path
 REMOTE = "origin"
 TRACKING = f"refs/remotes/{REMOTE}/{history.BRANCH}"
 PROTOCOLS = ("file", "git", "ssh", "http", "https")
+MAX_URL = 2000
 _KEPT = ("core.sshCommand", "credential.helper", "core.askPass", "protocol.allow")
 _SCP = re.compile(r"^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^:]")
 # What git says on stderr -> the plain sentence shown. Nothing else of it is shown.
@@ -63,7 +64,7 @@ def parse_url(text: str, base: Path | None = None) -> Remote:
     """A remote the user typed: a folder path, file://, ssh://, git://, http(s)://,
     or user@host:path. Anything else (ext::, fd::, a helper) is refused."""
     url = text.strip()
-    if not url or any(ord(c) < 32 for c in url) or url.startswith("-"):
+    if not url or len(url) > MAX_URL or any(ord(c) < 32 for c in url) or url.startswith("-"):
         raise UsageError("remote_bad_url")
     scheme = url.split("://", 1)[0].lower() if "://" in url else ""
     if scheme == "file":

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from stafett.cli.context import Env, LogArg, emit, env_of
-from stafett.errors import ExitCode, UsageError
+from stafett.errors import ExitCode, NoAccess, StafettError, UsageError
 from stafett.render.progress import ProgressBar
 from stafett.render.text import L, table, visible
 
@@ -115,10 +115,10 @@ def _line(env: Env, result: object) -> str:
 
 def status(ctx: typer.Context) -> None:
     """Vis hvor loggene står mot remote (status): i takt, foran, bak, avvik, konflikter."""
-    from stafett.sync import status as log_status
+    from stafett.sync import status_all
 
     env = env_of(ctx)
-    found = [log_status(log) for log in env.store().logs()]
+    found = status_all(env.store())
     rows = [
         [
             s.short_id,
@@ -131,6 +131,15 @@ def status(ctx: typer.Context) -> None:
     ]
     headers = [L(h, env.lang) for h in ("id", "state", "ahead_behind", "conflicts", "remote")]
     emit(env, found, table(headers, rows) if rows else L("no_logs", env.lang))
+    _refused(env, [(s.short_id, s.error) for s in found if s.error is not None])
+
+
+def _refused(env: Env, refused: list[tuple[str, StafettError]]) -> None:
+    """Logs that could not be read as they are: named on stderr, exit code 3."""
+    for short, error in refused:
+        env.warn(f"{short}: {visible(error.message(env.lang))}")
+    if refused:
+        raise typer.Exit(int(ExitCode.INVALID))
 
 
 def conflicts(
@@ -141,8 +150,17 @@ def conflicts(
 
     env = env_of(ctx)
     store = env.store()
-    logs = [store.log(log)] if log else list(store.logs())
-    found = [(one.short_id, c) for one in logs for c in find(one)]
+    found, refused = [], []
+    for one in [store.log(log)] if log else [store.log_at(i) for i in store.log_ids()]:
+        try:
+            found += [(one.short_id, c) for c in find(one)]
+        except NoAccess:
+            if log:
+                raise
+        except StafettError as exc:
+            if log:
+                raise
+            refused.append((one.short_id, exc))
     rows = [
         [
             short,
@@ -155,6 +173,7 @@ def conflicts(
     ]
     headers = [L(h, env.lang) for h in ("log", "kind", "id", "field", "values")]
     emit(env, [c for _, c in found], table(headers, rows) if rows else L("no_conflicts", env.lang))
+    _refused(env, refused)
 
 
 def resolve(
